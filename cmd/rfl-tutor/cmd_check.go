@@ -1,0 +1,226 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/diag"
+	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
+)
+
+func (a *app) checkCmd() *cobra.Command {
+	var (
+		solution, starter, asJSON, quiet, noCache bool
+		timeout                                   time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "check EXERCISE",
+		Short: "Build your exercise against the kernel tree and judge it, stage by stage",
+		Long: `Build your copy of an exercise as an out-of-tree module with Kbuild against the kernel
+tree, then judge it: build (a .ko), warnings (none from rustc), modinfo (GPL license, name, and
+what the exercise asks for), style (SPDX header, a // SAFETY: comment before each unsafe block).
+
+On a terminal the build output streams live. A pass is recorded in your progress.
+Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
+		Args: exactArgs(1, "an exercise id (see `rfl-tutor list`)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if solution && starter {
+				return exit.UsageErr(errors.New("--solution and --starter exclude each other"))
+			}
+			c, ex, err := a.exercise(args[0])
+			if err != nil {
+				return err
+			}
+			tree, err := a.findTree()
+			if err != nil {
+				return err
+			}
+			checker := check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))
+			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color()}
+			if a.isTerminal() && !asJSON && !quiet {
+				// The build streams as it runs, colours and all, like running make yourself.
+				opts.OnEvent = func(e check.Event) {
+					if o, ok := e.(check.Output); ok {
+						_, _ = a.stdout.Write(o.Data)
+					}
+				}
+			}
+			ctx := cmd.Context()
+			var v *check.Verdict
+			switch {
+			case solution:
+				v, err = checker.CheckSolution(ctx, ex, opts)
+			case starter:
+				v, err = checker.CheckStarter(ctx, ex, opts)
+			default:
+				dir, created, werr := a.learnerDir(c, ex)
+				if werr != nil {
+					return werr
+				}
+				if created {
+					fmt.Fprintf(a.stderr, "rfl-tutor: created your copy of the starter in %s\n", dir)
+				}
+				v, err = checker.Check(ctx, ex, dir, opts)
+			}
+			if err != nil {
+				if errors.Is(err, check.ErrUnavailable) {
+					return exit.UsageErr(err)
+				}
+				if ctx.Err() != nil {
+					return err
+				}
+				return exit.UsageErr(err)
+			}
+			if !solution && !starter {
+				summary := verdictSummary(v)
+				if err := a.updateProgress(c, func(cp *progress.CourseProgress) {
+					now := time.Now()
+					cp.RecordAttempt(ex.ID, v.Passed, summary, now)
+					cp.SetLast(ex.Lesson.ID, ex.ID, now)
+				}); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				if err := writeJSON(a.stdout, v); err != nil {
+					return err
+				}
+			} else {
+				a.printVerdict(ex, v, solution || starter)
+			}
+			if !v.Passed {
+				return exit.Quiet(exit.Failure)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&solution, "solution", false, "check the exercise's reference solution instead of your files")
+	f.BoolVar(&starter, "starter", false, "check the starter as shipped (it is meant to fail)")
+	f.BoolVar(&asJSON, "json", false, "print the verdict as JSON")
+	f.BoolVarP(&quiet, "quiet", "q", false, "do not stream the build output")
+	f.BoolVar(&noCache, "no-cache", false, "build even if nothing changed since the last check")
+	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up on a build after this `duration`")
+	return cmd
+}
+
+// learnerDir is the learner's folder for ex, created from the starter if it does not exist yet.
+func (a *app) learnerDir(c *course.Course, ex *course.Exercise) (string, bool, error) {
+	starter, err := c.Files(ex.Snippet, course.VariantStarter)
+	if err != nil {
+		return "", false, exit.UsageErr(err)
+	}
+	ws := a.workspace()
+	created, err := ws.Ensure(c.ID, ex.ID, starter)
+	if err != nil {
+		return "", false, exit.UsageErr(fmt.Errorf("workspace: %w", err))
+	}
+	return ws.Dir(c.ID, ex.ID), len(created) == len(starter), nil
+}
+
+func verdictSummary(v *check.Verdict) string {
+	if v.Passed {
+		return "passed"
+	}
+	if f := v.FirstFailure(); f != nil {
+		return fmt.Sprintf("%s: %s", f.Stage, f.Reason)
+	}
+	return "failed"
+}
+
+func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool) {
+	p := a.painter()
+	w := a.stdout
+	fmt.Fprintf(w, "\n%s %s %s\n", p.title("Check of "+ex.ID), p.dim("("+v.Dir+")"), p.dim(cachedNote(v)))
+	for _, s := range v.Stages {
+		var mark string
+		switch s.Status {
+		case check.Pass:
+			mark = p.ok("pass")
+		case check.Fail:
+			mark = p.fail("FAIL")
+		default:
+			mark = p.dim("skip")
+		}
+		fmt.Fprintf(w, "  %s  %-9s %s\n", mark, s.Stage, s.Reason)
+	}
+	if len(v.Diagnostics) > 0 {
+		fmt.Fprintln(w)
+		for _, d := range v.Diagnostics {
+			printDiagnostic(w, p, d)
+		}
+	}
+	failed := 0
+	for _, s := range v.Stages {
+		if s.Status == check.Fail {
+			failed++
+		}
+	}
+	if v.Passed {
+		fmt.Fprintf(w, "\n%s all %d stages passed (%.1f s)\n", p.ok("PASS:"), len(v.Stages), v.Duration.Seconds())
+		if !reference {
+			fmt.Fprintf(w, "The reference solution is in the interactive tutor (`rfl-tutor`), now that you passed.\n")
+		}
+		return
+	}
+	fmt.Fprintf(w, "\n%s %d of %d stages failed (%.1f s)\n", p.fail("FAIL:"), failed, len(v.Stages), v.Duration.Seconds())
+	if !reference {
+		fmt.Fprintf(w, "Stuck? `rfl-tutor hint %s` reveals a hint.\n", ex.ID)
+	}
+}
+
+func cachedNote(v *check.Verdict) string {
+	if v.Cached {
+		return "[unchanged since the last check]"
+	}
+	return ""
+}
+
+// printDiagnostic prints a diagnostic the way rustc does, with the path the learner edits.
+func printDiagnostic(w io.Writer, p painter, d diag.Diagnostic) {
+	head := string(d.Severity)
+	if d.Code != "" {
+		head += "[" + d.Code + "]"
+	}
+	switch d.Severity {
+	case diag.SeverityError:
+		head = p.fail(head)
+	case diag.SeverityWarning:
+		head = p.warn(head)
+	}
+	fmt.Fprintf(w, "%s: %s\n", head, d.Message)
+	if d.File != "" {
+		loc := d.File
+		if d.Line > 0 {
+			loc += fmt.Sprintf(":%d", d.Line)
+			if d.Column > 0 {
+				loc += fmt.Sprintf(":%d", d.Column)
+			}
+		}
+		fmt.Fprintf(w, "  %s %s\n", p.dim("-->"), loc)
+	}
+	if d.SourceLine != "" {
+		num := fmt.Sprint(d.Line)
+		fmt.Fprintf(w, "  %s %s %s\n", p.dim(num), p.dim("|"), d.SourceLine)
+		for _, l := range d.Labels {
+			if l.Line == d.Line && l.Column > 0 && l.Text != "" {
+				pad := strings.Repeat(" ", len(num)) + " " + p.dim("|") + " " + strings.Repeat(" ", l.Column-1)
+				fmt.Fprintf(w, "  %s%s %s\n", pad, p.fail("^"), l.Text)
+			}
+		}
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(w, "  = %s\n", n)
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/render"
+)
+
+func (a *app) showCmd() *cobra.Command {
+	var width int
+	cmd := &cobra.Command{
+		Use:   "show LESSON",
+		Short: "Print a lesson, rendered for the terminal, with its exercises and questions",
+		Long: `Print a lesson rendered for the terminal. Code the lesson shows comes from the snippet
+library. For each exercise it creates your copy of the starter files (never overwriting your
+own) and prints where they are.`,
+		Args: exactArgs(1, "a lesson id (see `rfl-tutor list`)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.loadCourse()
+			if err != nil {
+				return err
+			}
+			les := c.Lesson(args[0])
+			if les == nil {
+				return exit.UsageErr(fmt.Errorf("no lesson %q: %s", args[0], lessonIDs(c)))
+			}
+			if width < 0 {
+				return exit.UsageErr(fmt.Errorf("--width must be positive"))
+			}
+			if width == 0 {
+				width = a.terminalWidth()
+			}
+			md, err := a.lessonDocument(c, les)
+			if err != nil {
+				return err
+			}
+			theme := render.Plain
+			if a.color() {
+				theme = render.Dark
+			}
+			out, err := render.Markdown(md, width, theme)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(a.stdout, out)
+			// Reading a lesson is progress too: `list` and the TUI resume from here.
+			return a.updateProgress(c, func(cp *progress.CourseProgress) {
+				now := time.Now()
+				cp.VisitLesson(les.ID, now)
+				cp.SetLast(les.ID, "", now)
+			})
+		},
+	}
+	cmd.Flags().IntVar(&width, "width", 0, "wrap the text at `N` columns (default: the terminal's width, or 80)")
+	return cmd
+}
+
+// terminalWidth is the width to wrap at: the terminal's, capped at a readable 100 columns.
+func (a *app) terminalWidth() int {
+	if a.isTerminal() {
+		if w, _, err := term.GetSize(1); err == nil && w > 0 {
+			return min(w, 100)
+		}
+	}
+	return 80
+}
+
+// lessonDocument is the lesson's markdown with snippet includes resolved, followed by its
+// exercises (each with the learner's file) and its knowledge-check questions.
+func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, error) {
+	body, err := c.Markdown(les)
+	if err != nil {
+		return "", exit.UsageErr(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", les.Title)
+	if les.KernelRaw != "" {
+		fmt.Fprintf(&b, "*Applies to Linux %s.*\n\n", les.KernelRaw)
+	}
+	b.WriteString(strings.TrimSpace(body))
+	b.WriteString("\n")
+	ws := a.workspace()
+	for _, ex := range les.Exercises {
+		starter, err := c.Files(ex.Snippet, course.VariantStarter)
+		if err != nil {
+			return "", err
+		}
+		if _, err := ws.Ensure(c.ID, ex.ID, starter); err != nil {
+			return "", exit.UsageErr(fmt.Errorf("workspace: %w", err))
+		}
+		fmt.Fprintf(&b, "\n## Exercise: %s\n\n%s\n\n", ex.Title, strings.TrimSpace(ex.Task))
+		fmt.Fprintf(&b, "Your files: `%s`\n\n", ws.Dir(c.ID, ex.ID))
+		fmt.Fprintf(&b, "Check your work with `rfl-tutor check %s`; ask for a hint with `rfl-tutor hint %s`.\n", ex.ID, ex.ID)
+	}
+	if len(les.Quiz) > 0 {
+		b.WriteString("\n## Check your understanding\n\n")
+		for i, q := range les.Quiz {
+			fmt.Fprintf(&b, "%d. %s\n\n", i+1, strings.TrimSpace(q.Question))
+			for j, choice := range q.Choices {
+				fmt.Fprintf(&b, "   %c) %s\n", 'a'+j, choice)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("Answer the questions in the interactive tutor (`rfl-tutor`).\n")
+	}
+	return b.String(), nil
+}
+
+func lessonIDs(c *course.Course) string {
+	ids := make([]string, len(c.Lessons))
+	for i, l := range c.Lessons {
+		ids[i] = l.ID
+	}
+	return "lessons are " + strings.Join(ids, ", ")
+}
+
+func exerciseIDs(c *course.Course) string {
+	var ids []string
+	for _, l := range c.Lessons {
+		for _, ex := range l.Exercises {
+			ids = append(ids, ex.ID)
+		}
+	}
+	return "exercises are " + strings.Join(ids, ", ")
+}
+
+// exercise looks up an exercise id given on the command line.
+func (a *app) exercise(id string) (*course.Course, *course.Exercise, error) {
+	c, err := a.loadCourse()
+	if err != nil {
+		return nil, nil, err
+	}
+	ex := c.Exercise(id)
+	if ex == nil {
+		return nil, nil, exit.UsageErr(fmt.Errorf("no exercise %q: %s", id, exerciseIDs(c)))
+	}
+	return c, ex, nil
+}

@@ -1,0 +1,35 @@
+// Command rfl-tutor is an interactive terminal tutor for writing Linux kernel modules in Rust.
+// With no command it opens the TUI; every screen of it has a headless command as well.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	// An interrupt cancels the context; commands that start builds kill their process groups
+	// when it is cancelled, so make and rustc never outlive us.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		err = &exit.Error{Code: exit.Interrupt, Err: fmt.Errorf("interrupted")}
+	}
+	if msg := exit.Message(err); msg != "" {
+		fmt.Fprintln(os.Stderr, "rfl-tutor:", msg)
+	}
+	return exit.Code(err)
+}

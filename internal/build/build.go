@@ -1,0 +1,277 @@
+// Package build runs Kbuild for one out-of-tree module the way a learner would at a terminal:
+// `make -C KDIR M=DIR <args> modules` in a pseudo-terminal, so rustc colours its diagnostics and
+// the output can be shown live. The build happens in a scratch copy of the module's files, so
+// build products never clutter the learner's folder, and cancellation or a timeout kills the
+// whole process group: make's children (rustc, ld, modpost) never outlive a build.
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// Defaults for the zero values of Request.
+const (
+	DefaultMaxOutput = 1 << 20
+	DefaultCols      = 120
+	DefaultRows      = 40
+	DefaultKillGrace = 2 * time.Second
+)
+
+// Request describes one build.
+type Request struct {
+	// KDir is the kernel tree (make -C KDir); it is made absolute.
+	KDir string
+	// MakeArgs go on make's command line after M=, e.g. LLVM=-19 RUSTC=/usr/bin/rustc.
+	// Variables must be given here, not in Env: the kernel's Makefile overrides environment
+	// variables such as RUSTC with its own defaults.
+	MakeArgs []string
+	// Targets are the make targets; default "modules".
+	Targets []string
+	// Jobs, when positive, adds -jJobs.
+	Jobs int
+	// Make is the make program; default "make" from PATH.
+	Make string
+
+	// Files are the module's files (slash-separated relative name → content). When nil, the
+	// files are read from SrcDir instead (see SourceFiles for which ones).
+	Files map[string][]byte
+	// SrcDir is the learner's module folder. It is read when Files is nil and it names the
+	// default scratch folder.
+	SrcDir string
+	// ScratchDir is where the build runs. Default: CacheDir/builds/<name>-<hash of SrcDir or Key>.
+	ScratchDir string
+	// Key names the default scratch folder when SrcDir is empty (e.g. "hello-solution").
+	Key string
+	// CacheDir is the base of default scratch folders; default os.UserCacheDir()/rfl-tutor
+	// (pass xdg.CacheHome()).
+	CacheDir string
+
+	// Timeout bounds the build; zero means no limit.
+	Timeout time.Duration
+	// KillGrace is how long the process group gets between SIGTERM and SIGKILL on cancel or
+	// timeout; default DefaultKillGrace.
+	KillGrace time.Duration
+
+	// Cols and Rows size the pty (rustc trims long source lines to the terminal width);
+	// default DefaultCols x DefaultRows.
+	Cols, Rows uint16
+	// NoColor asks rustc and make for plain output (TERM=dumb, NO_COLOR=1). By default TERM is
+	// set so that rustc colours its diagnostics.
+	NoColor bool
+	// Env entries ("K=V") are added last to the environment, overriding what Run sets.
+	Env []string
+
+	// Output, when set, receives the build output as the pty delivers it (ANSI colours and
+	// CRLF line ends included). It is called from one reader goroutine, never concurrently,
+	// and never after Run returns. Like io.Writer.Write it must not keep the slice (copy it),
+	// and it should not block for long: the build stalls while it does.
+	Output func([]byte)
+	// MaxOutput bounds Result.Output: beyond it the head and the tail are kept with a marker
+	// line in between. Default DefaultMaxOutput. Output still sees every byte.
+	MaxOutput int
+}
+
+// Result is what a build did.
+type Result struct {
+	// ExitCode is make's exit status, or -1 when it was killed by a signal.
+	ExitCode int
+	// Kos are the absolute paths of the modules built (only when make exited 0).
+	Kos []string
+	// Output is the build output as printed (colours, CRLF), bounded by Request.MaxOutput.
+	Output []byte
+	// Omitted is how many bytes of output were dropped from the middle of Output.
+	Omitted int64
+	// Duration is the wall time of make.
+	Duration time.Duration
+	// TimedOut is set when Request.Timeout expired and the build was killed.
+	TimedOut bool
+	// Timeout is the limit that applied (zero: none).
+	Timeout time.Duration
+	// Canceled is set when the context ended and the build was killed.
+	Canceled bool
+	// ScratchDir is the folder the build ran in (the M= directory); map diagnostics from it
+	// back to the learner's folder.
+	ScratchDir string
+	// Args is make's argv; Command is the same as one shell-quoted line.
+	Args    []string
+	Command string
+	// PGID is the process group the build ran in (make's pid, a session leader). On return
+	// every process of the group has been sent SIGKILL.
+	PGID int
+}
+
+// Run builds the module described by req. It returns an error when the build could not be
+// run (bad request, files, make not found) and, together with a Result whose Canceled is set,
+// when ctx ended during the build. A build that fails or times out is not an error: the Result
+// says so.
+func Run(ctx context.Context, req Request) (*Result, error) {
+	if req.KDir == "" {
+		return nil, errors.New("build: no kernel tree (KDir)")
+	}
+	kdir, err := filepath.Abs(req.KDir)
+	if err != nil {
+		return nil, fmt.Errorf("build: kernel tree: %w", err)
+	}
+	scratch, err := scratchDir(req)
+	if err != nil {
+		return nil, err
+	}
+	files := req.Files
+	if files == nil {
+		if req.SrcDir == "" {
+			return nil, errors.New("build: neither Files nor SrcDir given")
+		}
+		if files, err = SourceFiles(req.SrcDir); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return &Result{Canceled: true, ScratchDir: scratch}, fmt.Errorf("build: %w", err)
+	}
+	mk := req.Make
+	if mk == "" {
+		mk = "make"
+	}
+	path, err := exec.LookPath(mk)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	unlock, err := lockScratch(ctx, scratch)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	names, err := syncFiles(scratch, files)
+	if err != nil {
+		return nil, err
+	}
+
+	args := []string{mk}
+	if req.Jobs > 0 {
+		args = append(args, "-j"+strconv.Itoa(req.Jobs))
+	}
+	args = append(args, "-C", kdir, "M="+scratch)
+	args = append(args, req.MakeArgs...)
+	if len(req.Targets) > 0 {
+		args = append(args, req.Targets...)
+	} else {
+		args = append(args, "modules")
+	}
+	res := &Result{ScratchDir: scratch, Args: args, Command: quoteArgs(args), ExitCode: -1, Timeout: req.Timeout}
+
+	cmd := exec.Command(path, args[1:]...)
+	cmd.Args[0] = mk
+	cmd.Dir = kdir
+	cmd.Env = environ(os.Environ(), req.NoColor, req.Env)
+
+	cols, rows := req.Cols, req.Rows
+	if cols == 0 {
+		cols = DefaultCols
+	}
+	if rows == 0 {
+		rows = DefaultRows
+	}
+	maxOut := req.MaxOutput
+	if maxOut <= 0 {
+		maxOut = DefaultMaxOutput
+	}
+	grace := req.KillGrace
+	if grace <= 0 {
+		grace = DefaultKillGrace
+	}
+
+	start := time.Now()
+	// StartWithSize makes make a session (and so process group) leader with the pty as its
+	// controlling terminal: signalling -pid reaches every process the build starts.
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: cols, Rows: rows})
+	if err != nil {
+		return nil, fmt.Errorf("build: start %s: %w", mk, err)
+	}
+	res.PGID = cmd.Process.Pid
+	master := pollable(ptmx)
+	defer master.Close()
+
+	reader := startReader(master, req.Output, maxOut)
+	outcome := supervise(ctx, cmd, req.Timeout, grace)
+	res.Duration = time.Since(start)
+	res.TimedOut, res.Canceled = outcome.timedOut, outcome.canceled
+	if outcome.state != nil {
+		res.ExitCode = outcome.state.ExitCode()
+	}
+	// Every process of the group is dead or dying now. Once they are gone the pty's slave
+	// side closes and the reader sees EIO; the deadline only matters when something escaped
+	// the group (setsid) and still holds the terminal.
+	_ = master.SetReadDeadline(time.Now().Add(grace))
+	out, readErr := reader.wait()
+	res.Output = out.bytes()
+	res.Omitted = out.omitted
+
+	if res.TimedOut || res.Canceled {
+		// A killed compiler may leave a half-written object newer than its source, which
+		// Kbuild would take as up to date next time: make the sources newer instead.
+		touch(scratch, names)
+	}
+	if res.ExitCode == 0 && !res.TimedOut && !res.Canceled {
+		res.Kos = builtModules(scratch)
+	}
+	switch {
+	case outcome.waitErr != nil:
+		return res, fmt.Errorf("build: wait for %s: %w", mk, outcome.waitErr)
+	case res.Canceled:
+		return res, fmt.Errorf("build: %w", context.Cause(ctx))
+	case readErr != nil:
+		return res, fmt.Errorf("build: read output: %w", readErr)
+	}
+	return res, nil
+}
+
+// environ is the build's environment: the caller's, without what would change make's
+// behaviour behind our back, plus a terminal type that decides rustc's colours and a stable
+// message language (the diagnostics parser reads make's English messages).
+func environ(base []string, noColor bool, extra []string) []string {
+	drop := map[string]bool{
+		// Inherited from an enclosing make (e.g. `make test`): a jobserver whose file
+		// descriptors we do not pass, or flags meant for another build.
+		"MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true, "MAKEOVERRIDES": true, "GNUMAKEFLAGS": true,
+		"TERM": true, "NO_COLOR": true, "CLICOLOR_FORCE": true, "LC_ALL": true, "LANGUAGE": true,
+	}
+	env := make([]string, 0, len(base)+len(extra)+4)
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		if !drop[k] {
+			env = append(env, kv)
+		}
+	}
+	if noColor {
+		env = append(env, "TERM=dumb", "NO_COLOR=1")
+	} else {
+		env = append(env, "TERM=xterm-256color")
+	}
+	env = append(env, "LC_ALL=C.UTF-8")
+	return append(env, extra...)
+}
+
+// quoteArgs renders argv as a line a shell would run as the same command.
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.IndexFunc(a, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r))
+		}) < 0 {
+			q[i] = a
+			continue
+		}
+		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(q, " ")
+}

@@ -1,0 +1,279 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Files of our own in a scratch folder; hidden, so SourceFiles never copies them and Kbuild
+// ignores them.
+const (
+	manifestName = ".rfl-tutor-sources"
+	lockName     = ".rfl-tutor.lock"
+)
+
+// ErrBadScratchPath means the scratch folder's path cannot be handed to make as M=.
+var ErrBadScratchPath = errors.New("make cannot build in a folder whose path contains spaces or any of :#$%\\'\"*?[]")
+
+// scratchDir is the absolute folder the build runs in.
+func scratchDir(req Request) (string, error) {
+	dir := req.ScratchDir
+	if dir == "" {
+		key, name := req.Key, req.Key
+		if req.SrcDir != "" {
+			abs, err := filepath.Abs(req.SrcDir)
+			if err != nil {
+				return "", fmt.Errorf("build: source folder: %w", err)
+			}
+			key, name = abs, filepath.Base(abs)
+		}
+		if key == "" {
+			return "", errors.New("build: ScratchDir, SrcDir or Key is needed to place the build folder")
+		}
+		base := req.CacheDir
+		if base == "" {
+			c, err := os.UserCacheDir()
+			if err != nil {
+				return "", fmt.Errorf("build: no cache folder for builds: %w", err)
+			}
+			base = filepath.Join(c, "rfl-tutor")
+		}
+		sum := sha256.Sum256([]byte(key))
+		dir = filepath.Join(base, "builds", safeName(name)+"-"+hex.EncodeToString(sum[:6]))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("build: scratch folder: %w", err)
+	}
+	if strings.ContainsAny(abs, " \t\n:#$%\\'\"*?[]") {
+		return "", fmt.Errorf("build: %w: %s (set ScratchDir or XDG_CACHE_HOME to a plain path)", ErrBadScratchPath, abs)
+	}
+	return abs, nil
+}
+
+// safeName keeps a folder name readable and harmless.
+func safeName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 || b[0] == '.' {
+		return "m" + string(b)
+	}
+	return string(b)
+}
+
+// buildProduct reports names Kbuild (or an editor) writes next to sources: copying them
+// into the scratch folder could make Kbuild trust a stale object.
+func buildProduct(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
+		return true
+	}
+	switch name {
+	case "Module.symvers", "modules.order", "Module.markers", "modules.builtin":
+		return true
+	}
+	for _, ext := range []string{".o", ".ko", ".mod", ".mod.c", ".a", ".so", ".rmeta", ".rlib", ".d", ".swp", ".orig", ".rej"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// SourceFiles reads a module folder's source files (slash-separated relative name → content):
+// every regular file in it and its subfolders except hidden ones, editor leftovers and build
+// products (objects, .ko, Module.symvers, ...). Symbolic links are not followed.
+func SourceFiles(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == dir {
+			return nil
+		}
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || buildProduct(d.Name()) {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = b
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build: read module folder: %w", err)
+	}
+	return files, nil
+}
+
+// syncFiles makes the scratch folder's sources equal to files. A file is written only when
+// its content differs, so its mtime, and with it Kbuild's incremental build, is kept;
+// sources copied by an earlier sync that are gone now are deleted. Build products are left
+// alone. It returns the names written or kept.
+func syncFiles(scratch string, files map[string][]byte) ([]string, error) {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if !fs.ValidPath(name) || name == "." || strings.Contains(name, `\`) ||
+			name == manifestName || name == lockName {
+			return nil, fmt.Errorf("build: invalid file name %q", name)
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return nil, fmt.Errorf("build: scratch folder: %w", err)
+	}
+	for _, old := range readManifest(scratch) {
+		if _, ok := files[old]; ok || !fs.ValidPath(old) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(scratch, filepath.FromSlash(old))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("build: remove stale source: %w", err)
+		}
+	}
+	for _, name := range names {
+		if err := writeIfChanged(filepath.Join(scratch, filepath.FromSlash(name)), files[name]); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeIfChanged(filepath.Join(scratch, manifestName), []byte(strings.Join(names, "\n")+"\n")); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+func readManifest(scratch string) []string {
+	f, err := os.Open(filepath.Join(scratch, manifestName))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var names []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := sc.Text(); l != "" {
+			names = append(names, l)
+		}
+	}
+	return names
+}
+
+// writeIfChanged replaces dst with data through a rename, unless it already holds data.
+func writeIfChanged(dst string, data []byte) error {
+	if cur, err := os.ReadFile(dst); err == nil && bytes.Equal(cur, data) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("build: copy source: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".rfl-tutor-tmp-*")
+	if err != nil {
+		return fmt.Errorf("build: copy source: %w", err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("build: copy source: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("build: copy source: %w", err)
+	}
+	return nil
+}
+
+// touch marks sources as newer than anything built from them.
+func touch(scratch string, names []string) {
+	now := time.Now()
+	for _, name := range names {
+		_ = os.Chtimes(filepath.Join(scratch, filepath.FromSlash(name)), now, now)
+	}
+}
+
+// lockScratch serialises builds of one scratch folder (the TUI and a command-line check of
+// the same exercise): two makes in one M= folder corrupt each other's objects.
+func lockScratch(ctx context.Context, scratch string) (func(), error) {
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return nil, fmt.Errorf("build: scratch folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(scratch, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("build: lock scratch folder: %w", err)
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { _ = f.Close() }, nil
+		}
+		if err != unix.EWOULDBLOCK && err != unix.EINTR {
+			_ = f.Close()
+			return nil, fmt.Errorf("build: lock scratch folder: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			_ = f.Close()
+			return nil, fmt.Errorf("build: waiting for another build of %s: %w", scratch, context.Cause(ctx))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// builtModules lists the .ko files of a successful build, in Kbuild's order (modules.order
+// names the objects, one per line, relative to the module folder in recent kernels).
+func builtModules(scratch string) []string {
+	var kos []string
+	if b, err := os.ReadFile(filepath.Join(scratch, "modules.order")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			l = strings.TrimSpace(l)
+			if l == "" {
+				continue
+			}
+			l = strings.TrimSuffix(strings.TrimSuffix(l, ".o"), ".ko") + ".ko"
+			p := filepath.FromSlash(l)
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(scratch, p)
+			}
+			if _, err := os.Stat(p); err == nil {
+				kos = append(kos, p)
+			}
+		}
+		return kos
+	}
+	_ = filepath.WalkDir(scratch, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Ext(p) == ".ko" {
+			kos = append(kos, p)
+		}
+		return nil
+	})
+	return kos
+}

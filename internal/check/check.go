@@ -1,0 +1,529 @@
+// Package check judges an exercise: it builds the learner's module against the kernel tree and
+// runs the exercise's stages in order (build, warnings, modinfo, style), each reporting pass,
+// fail or skip and why. It is plain Go with no UI: `rfl-tutor check` prints its verdict and the
+// TUI shows the same verdict, fed by the same events.
+package check
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/build"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/diag"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+)
+
+// Status is the outcome of one stage.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	Skip Status = "skip" // not run because an earlier stage it depends on failed
+)
+
+// StageResult is one stage's outcome.
+type StageResult struct {
+	Stage       course.Stage      `json:"stage"`
+	Status      Status            `json:"status"`
+	Reason      string            `json:"reason,omitempty"`
+	Diagnostics []diag.Diagnostic `json:"diagnostics,omitempty"`
+}
+
+// Verdict is the whole judgement of one attempt.
+type Verdict struct {
+	ExerciseID string        `json:"exercise"`
+	Passed     bool          `json:"passed"`
+	Stages     []StageResult `json:"stages"`
+	// Diagnostics is everything the build and the style rules reported, in order.
+	Diagnostics []diag.Diagnostic `json:"diagnostics,omitempty"`
+	// Dir is the folder that was judged (the learner's workspace, or the snippet for --solution).
+	Dir      string        `json:"dir"`
+	Ko       string        `json:"ko,omitempty"`
+	Command  string        `json:"command,omitempty"`
+	ExitCode int           `json:"exit_code"`
+	Duration time.Duration `json:"duration_ns"`
+	// Cached is true when the files and tree were unchanged since the last check, so the
+	// previous verdict was returned without building.
+	Cached bool `json:"cached,omitempty"`
+	// Output is the build output as printed (bounded), for a non-interactive reader.
+	Output string `json:"-"`
+}
+
+// Stage returns the result of stage s, if it ran.
+func (v *Verdict) Stage(s course.Stage) *StageResult {
+	for i := range v.Stages {
+		if v.Stages[i].Stage == s {
+			return &v.Stages[i]
+		}
+	}
+	return nil
+}
+
+// FirstFailure returns the first failing stage, or nil when the verdict passed.
+func (v *Verdict) FirstFailure() *StageResult {
+	for i := range v.Stages {
+		if v.Stages[i].Status == Fail {
+			return &v.Stages[i]
+		}
+	}
+	return nil
+}
+
+// Event is something the checker reports while it works.
+type Event interface{ isEvent() }
+
+// StageStarted says a stage began.
+type StageStarted struct{ Stage course.Stage }
+
+// StageDone carries a stage's result as soon as it is known.
+type StageDone struct{ Result StageResult }
+
+// Output is a chunk of build output as the pty delivered it (colours included).
+type Output struct{ Data []byte }
+
+func (StageStarted) isEvent() {}
+func (StageDone) isEvent()    {}
+func (Output) isEvent()       {}
+
+// Options tune one check.
+type Options struct {
+	// OnEvent, when set, is called from the checking goroutine and the output reader; it must
+	// not block for long.
+	OnEvent func(Event)
+	// Cols and Rows size the build's pseudo-terminal (the pane the output is shown in).
+	Cols, Rows uint16
+	// Timeout bounds the build (default 5 minutes).
+	Timeout time.Duration
+	// NoCache forces a build even when nothing changed since the last check.
+	NoCache bool
+	// NoColor asks the compiler for plain output.
+	NoColor bool
+}
+
+// Checker judges exercises of one course against one kernel tree.
+type Checker struct {
+	tree   *kernel.Tree
+	course *course.Course
+	// ScratchRoot holds one build folder per exercise, reused so Kbuild rebuilds incrementally.
+	ScratchRoot string
+}
+
+// New returns a checker; scratchRoot is where build folders live (e.g. the XDG cache dir).
+func New(tree *kernel.Tree, c *course.Course, scratchRoot string) *Checker {
+	return &Checker{tree: tree, course: c, ScratchRoot: scratchRoot}
+}
+
+// Tree is the kernel tree this checker builds against.
+func (c *Checker) Tree() *kernel.Tree { return c.tree }
+
+// ErrUnavailable means the exercise cannot be built on this tree (version range or config).
+var ErrUnavailable = errors.New("exercise unavailable on this kernel tree")
+
+// Check judges the learner's files in dir.
+func (c *Checker) Check(ctx context.Context, ex *course.Exercise, dir string, opts Options) (*Verdict, error) {
+	files, err := readFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	return c.CheckFiles(ctx, ex, files, dir, "learner", opts)
+}
+
+// CheckSolution judges the exercise's reference solution from the snippet library.
+func (c *Checker) CheckSolution(ctx context.Context, ex *course.Exercise, opts Options) (*Verdict, error) {
+	files, err := c.course.Files(ex.Snippet, course.VariantSrc)
+	if err != nil {
+		return nil, err
+	}
+	return c.CheckFiles(ctx, ex, files, ex.Snippet.Dir, "solution", opts)
+}
+
+// CheckStarter judges the exercise's starter as shipped (it is expected to fail).
+func (c *Checker) CheckStarter(ctx context.Context, ex *course.Exercise, opts Options) (*Verdict, error) {
+	files, err := c.course.Files(ex.Snippet, course.VariantStarter)
+	if err != nil {
+		return nil, err
+	}
+	return c.CheckFiles(ctx, ex, files, ex.Snippet.Dir, "starter", opts)
+}
+
+// CheckFiles judges files (name → content) for exercise ex. dir is where the files came from
+// (diagnostics are mapped back to it); variant keeps the learner's, solution's and starter's
+// build folders apart.
+func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map[string][]byte, dir, variant string, opts Options) (*Verdict, error) {
+	if reason := kernel.Unavailable(c.tree, ex.Snippet); reason != "" {
+		return nil, fmt.Errorf("%w: %s", ErrUnavailable, reason)
+	}
+	emit := opts.OnEvent
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	stages := ex.Stages
+	if len(stages) == 0 {
+		stages = course.DefaultStages
+	}
+	start := time.Now()
+
+	scratch := filepath.Join(c.ScratchRoot, safeName(c.course.ID), safeName(ex.ID)+"-"+variant)
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return nil, fmt.Errorf("build folder: %w", err)
+	}
+	// Two checks of one exercise at once (the TUI and a CLI call) would share a build folder.
+	unlock, err := lockDir(ctx, scratch)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	key := inputKey(c.tree, ex, files, stages, opts)
+	if !opts.NoCache {
+		if v := loadCached(scratch, key); v != nil {
+			v.Cached, v.Dir = true, dir
+			for _, s := range v.Stages {
+				emit(StageStarted{Stage: s.Stage})
+				emit(StageDone{Result: s})
+			}
+			return v, nil
+		}
+	}
+
+	v := &Verdict{ExerciseID: ex.ID, Dir: dir}
+	want := map[course.Stage]bool{}
+	for _, s := range stages {
+		want[s] = true
+	}
+
+	// The build runs whenever a stage needs its products; the style rules only need the sources.
+	var res *build.Result
+	var buildDiags []diag.Diagnostic
+	needBuild := want[course.StageBuild] || want[course.StageWarnings] || want[course.StageModinfo]
+	if needBuild {
+		if want[course.StageBuild] {
+			emit(StageStarted{Stage: course.StageBuild})
+		}
+		// Kbuild skips a Rust object whose source did not change, and with it the warnings rustc
+		// printed last time: drop the Rust objects so every check reports every diagnostic.
+		forgetRustObjects(filepath.Join(scratch, "build"), files)
+		res, err = build.Run(ctx, build.Request{
+			KDir:       c.tree.Dir,
+			MakeArgs:   c.tree.MakeArgs(),
+			Files:      files,
+			ScratchDir: filepath.Join(scratch, "build"),
+			Timeout:    timeoutOr(opts.Timeout),
+			Cols:       opts.Cols,
+			Rows:       opts.Rows,
+			NoColor:    opts.NoColor,
+			Output:     func(b []byte) { emit(Output{Data: b}) },
+		})
+		if err != nil {
+			return nil, err
+		}
+		if res.Canceled {
+			return nil, ctx.Err()
+		}
+		v.Command, v.ExitCode, v.Output = res.Command, res.ExitCode, string(res.Output)
+		buildDiags = diag.Parse(res.Output, diag.Options{PathMap: map[string]string{res.ScratchDir: dir}})
+		v.Diagnostics = append(v.Diagnostics, buildDiags...)
+		if len(res.Kos) > 0 {
+			v.Ko = res.Kos[0]
+		}
+	}
+
+	built := res != nil && res.ExitCode == 0 && len(res.Kos) > 0 && !res.TimedOut
+	for _, s := range stages {
+		var r StageResult
+		switch s {
+		case course.StageBuild:
+			r = buildStage(res, buildDiags)
+		case course.StageWarnings:
+			emit(StageStarted{Stage: s})
+			r = warningsStage(built, buildDiags, ex.AllowWarnings)
+		case course.StageModinfo:
+			emit(StageStarted{Stage: s})
+			r = modinfoStage(built, v.Ko, ex.Success.Modinfo)
+		case course.StageStyle:
+			emit(StageStarted{Stage: s})
+			r = styleStage(files, dir)
+			v.Diagnostics = append(v.Diagnostics, r.Diagnostics...)
+		default:
+			emit(StageStarted{Stage: s})
+			r = StageResult{Stage: s, Status: Skip, Reason: fmt.Sprintf("the %s stage is not available in this version", s)}
+		}
+		r.Stage = s
+		v.Stages = append(v.Stages, r)
+		emit(StageDone{Result: r})
+	}
+	v.Passed = true
+	for _, r := range v.Stages {
+		if r.Status == Fail {
+			v.Passed = false
+		}
+	}
+	v.Duration = time.Since(start)
+	storeCached(scratch, key, v)
+	return v, nil
+}
+
+func buildStage(res *build.Result, diags []diag.Diagnostic) StageResult {
+	r := StageResult{Stage: course.StageBuild}
+	for _, d := range diags {
+		if d.Severity == diag.SeverityError {
+			r.Diagnostics = append(r.Diagnostics, d)
+		}
+	}
+	switch {
+	case res.TimedOut:
+		r.Status, r.Reason = Fail, "the build did not finish in time (timed out)"
+	case res.ExitCode != 0:
+		r.Status = Fail
+		if len(r.Diagnostics) > 0 {
+			r.Reason = describe(r.Diagnostics[0])
+			if n := len(r.Diagnostics); n > 1 {
+				r.Reason += fmt.Sprintf(" (and %d more error(s))", n-1)
+			}
+		} else {
+			r.Reason = fmt.Sprintf("make exited with status %d", res.ExitCode)
+		}
+	case len(res.Kos) == 0:
+		r.Status, r.Reason = Fail, "make succeeded but produced no .ko: does Kbuild list the module with obj-m?"
+	default:
+		r.Status, r.Reason = Pass, "built "+filepath.Base(res.Kos[0])
+	}
+	return r
+}
+
+func warningsStage(built bool, diags []diag.Diagnostic, allow bool) StageResult {
+	r := StageResult{Stage: course.StageWarnings}
+	if !built {
+		r.Status, r.Reason = Skip, "needs a successful build"
+		return r
+	}
+	for _, d := range diags {
+		if d.Severity == diag.SeverityWarning {
+			r.Diagnostics = append(r.Diagnostics, d)
+		}
+	}
+	switch {
+	case len(r.Diagnostics) == 0:
+		r.Status, r.Reason = Pass, "no warnings"
+	case allow:
+		r.Status, r.Reason = Pass, fmt.Sprintf("%d warning(s), allowed by this exercise", len(r.Diagnostics))
+	default:
+		r.Status, r.Reason = Fail, describe(r.Diagnostics[0])
+		if n := len(r.Diagnostics); n > 1 {
+			r.Reason += fmt.Sprintf(" (and %d more warning(s))", n-1)
+		}
+	}
+	return r
+}
+
+func modinfoStage(built bool, ko string, required []string) StageResult {
+	r := StageResult{Stage: course.StageModinfo}
+	if !built {
+		r.Status, r.Reason = Skip, "needs a successful build"
+		return r
+	}
+	info, err := readModinfo(ko)
+	if err != nil {
+		r.Status, r.Reason = Fail, err.Error()
+		return r
+	}
+	if probs := modinfoProblems(info, required); len(probs) > 0 {
+		r.Status, r.Reason = Fail, strings.Join(probs, "; ")
+		return r
+	}
+	r.Status = Pass
+	r.Reason = fmt.Sprintf("license %s, name %s", info["license"][0], info["name"][0])
+	return r
+}
+
+func styleStage(files map[string][]byte, dir string) StageResult {
+	r := StageResult{Stage: course.StageStyle}
+	r.Diagnostics = styleProblems(files)
+	for i := range r.Diagnostics {
+		r.Diagnostics[i].File = filepath.Join(dir, r.Diagnostics[i].File)
+	}
+	if len(r.Diagnostics) == 0 {
+		r.Status, r.Reason = Pass, "SPDX headers and SAFETY comments in place"
+		return r
+	}
+	r.Status, r.Reason = Fail, describe(r.Diagnostics[0])
+	if n := len(r.Diagnostics); n > 1 {
+		r.Reason += fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return r
+}
+
+// describe is a diagnostic in one line: "hello.rs:10:5: error[E0308]: mismatched types".
+func describe(d diag.Diagnostic) string {
+	var b strings.Builder
+	if d.File != "" {
+		b.WriteString(filepath.Base(d.File))
+		if d.Line > 0 {
+			fmt.Fprintf(&b, ":%d", d.Line)
+			if d.Column > 0 {
+				fmt.Fprintf(&b, ":%d", d.Column)
+			}
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(string(d.Severity))
+	if d.Code != "" && !strings.HasPrefix(d.Code, "style::") {
+		fmt.Fprintf(&b, "[%s]", d.Code)
+	}
+	b.WriteString(": ")
+	b.WriteString(d.Message)
+	return b.String()
+}
+
+// readFolder reads the learner's module folder: the files Kbuild builds from, never editor
+// leftovers or build products.
+func readFolder(dir string) (map[string][]byte, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read exercise folder: %w", err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !isSource(name) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("read exercise file: %w", err)
+		}
+		files[name] = b
+	}
+	if _, ok := files["Kbuild"]; !ok {
+		if _, ok := files["Makefile"]; !ok {
+			return nil, fmt.Errorf("%s has no Kbuild file: reset the exercise to get one", dir)
+		}
+	}
+	return files, nil
+}
+
+func isSource(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
+		return false
+	}
+	switch filepath.Ext(name) {
+	case ".rs", ".c", ".h":
+		return true
+	}
+	return name == "Kbuild" || name == "Makefile"
+}
+
+func forgetRustObjects(buildDir string, files map[string][]byte) {
+	for name := range files {
+		if strings.HasSuffix(name, ".rs") {
+			_ = os.Remove(filepath.Join(buildDir, strings.TrimSuffix(name, ".rs")+".o"))
+		}
+	}
+}
+
+func timeoutOr(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 5 * time.Minute
+	}
+	return d
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// inputKey identifies everything a verdict depends on: the files, the tree and its toolchain,
+// the stages and what they require.
+func inputKey(t *kernel.Tree, ex *course.Exercise, files map[string][]byte, stages []course.Stage, opts Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "v1\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%v\n", t.Dir, t.Release, t.RustcVersionText,
+		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success.Modinfo)
+	if st, err := os.Stat(filepath.Join(t.Dir, "Module.symvers")); err == nil {
+		fmt.Fprintf(h, "%d\x00", st.ModTime().UnixNano()) // a rebuilt tree invalidates verdicts
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
+		h.Write(files[n])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+type cachedVerdict struct {
+	Key     string   `json:"key"`
+	Verdict *Verdict `json:"verdict"`
+}
+
+func loadCached(scratch, key string) *Verdict {
+	b, err := os.ReadFile(filepath.Join(scratch, "verdict.json"))
+	if err != nil {
+		return nil
+	}
+	var c cachedVerdict
+	if json.Unmarshal(b, &c) != nil || c.Key != key || c.Verdict == nil {
+		return nil
+	}
+	if c.Verdict.Ko != "" {
+		if _, err := os.Stat(c.Verdict.Ko); err != nil {
+			return nil
+		}
+	}
+	return c.Verdict
+}
+
+func storeCached(scratch, key string, v *Verdict) {
+	b, err := json.Marshal(cachedVerdict{Key: key, Verdict: v})
+	if err != nil {
+		return
+	}
+	tmp := filepath.Join(scratch, "verdict.json.tmp")
+	if os.WriteFile(tmp, b, 0o644) == nil {
+		_ = os.Rename(tmp, filepath.Join(scratch, "verdict.json"))
+	}
+}
+
+// lockDir takes an exclusive lock on dir, waiting while another check of the same exercise runs.
+func lockDir(ctx context.Context, dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock build folder: %w", err)
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock build folder: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

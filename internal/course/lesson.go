@@ -1,0 +1,181 @@
+package course
+
+import (
+	"regexp"
+	"slices"
+
+	"github.com/Masterminds/semver/v3"
+	"gopkg.in/yaml.v3"
+)
+
+// idPattern is for lesson, exercise, question and course ids: they name workspace folders and
+// progress keys, so they stay plain.
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// parseLesson reads one lesson file: front matter checked key by key, and the body kept for
+// include resolution. It returns nil when the front matter cannot be read at all; otherwise a
+// lesson with whatever was valid, so cross-checks (duplicate ids, snippets) still run.
+func parseLesson(ps *problems, file string, data []byte) *Lesson {
+	// Front matter YAML starts on line 2 of the file.
+	r := report{problems: ps, file: file, off: 1}
+	lf, ok := splitFrontMatter(r, data)
+	if !ok {
+		return nil
+	}
+	top, ok := r.parseYAML(lf.meta, max(lf.closeLine-1, 2))
+	if !ok {
+		return nil
+	}
+	if top == nil {
+		r.at(1, "malformed front matter: it is empty (a lesson needs at least id, title and order)")
+		return nil
+	}
+	f, ok := r.mapping(top, "", 1, "id", "title", "summary", "order", "kernel", "exercises", "quiz")
+	if !ok {
+		return nil
+	}
+	f.require("id", "title", "order")
+	l := &Lesson{
+		ID:       f.id("id"),
+		Title:    f.str("title"),
+		Summary:  f.str("summary"),
+		Path:     file,
+		Body:     lf.body,
+		BodyLine: lf.bodyLine,
+		idLine:   f.keyLine("id"),
+	}
+	l.Order, _ = f.integer("order")
+	l.Kernel, l.KernelRaw = f.constraint("kernel")
+	for _, n := range f.list("exercises") {
+		if ex := parseExercise(r, n); ex != nil {
+			ex.Lesson = l
+			l.Exercises = append(l.Exercises, ex)
+		}
+	}
+	seen := map[string]int{}
+	for _, n := range f.list("quiz") {
+		q, idLine := parseQuestion(r, n)
+		if q == nil {
+			continue
+		}
+		if first, dup := seen[q.ID]; dup && q.ID != "" {
+			r.at(idLine, "question id %q is already used in this lesson (line %d)", q.ID, first)
+		} else {
+			seen[q.ID] = idLine
+		}
+		l.Quiz = append(l.Quiz, q)
+	}
+	return l
+}
+
+// id returns an id value, reporting ones that are not lowercase-and-dashes.
+func (f fields) id(key string) string {
+	s := f.str(key)
+	if s != "" && !idPattern.MatchString(s) {
+		f.at(f.keyLine(key), "%s %q must be lowercase letters, digits and single dashes (e.g. \"first-module\")", key, s)
+	}
+	return s
+}
+
+// constraint parses a kernel version range such as ">= 6.12, < 6.17".
+func (f fields) constraint(key string) (*semver.Constraints, string) {
+	v := f.vals[key]
+	if v == nil || isNull(v) {
+		return nil, ""
+	}
+	raw := f.str(key)
+	c, err := semver.NewConstraint(raw)
+	if err != nil {
+		f.at(f.r.line(v), "%s %q is not a version range (%v); write e.g. \">= 6.12, < 6.17\"", key, raw, err)
+		return nil, raw
+	}
+	return c, raw
+}
+
+func parseExercise(r report, n *yaml.Node) *Exercise {
+	f, ok := r.mapping(n, "exercise", r.line(n), "id", "title", "snippet", "task", "stages", "hints", "success", "allow_warnings")
+	if !ok {
+		return nil
+	}
+	if id := f.str("id"); id != "" {
+		f.what = "exercise " + id
+	}
+	f.require("id", "title", "snippet", "task", "hints")
+	ex := &Exercise{
+		ID:            f.id("id"),
+		Title:         f.str("title"),
+		Task:          f.str("task"),
+		SnippetID:     f.str("snippet"),
+		AllowWarnings: f.boolean("allow_warnings"),
+		Line:          r.line(n),
+		idLine:        f.keyLine("id"),
+		snippetLine:   f.keyLine("snippet"),
+	}
+	ex.Stages = f.stages()
+	ex.Hints, _ = f.texts("hints")
+	if f.has("hints") && len(ex.Hints) < 2 {
+		f.at(f.keyLine("hints"), "needs at least 2 hints (they are revealed one at a time), has %d", len(ex.Hints))
+	}
+	if v := f.vals["success"]; v != nil && !isNull(v) {
+		if s, ok := r.mapping(v, f.name("success"), r.line(v), "modinfo", "log"); ok {
+			ex.Success.Modinfo, _ = s.texts("modinfo")
+			ex.Success.Log, _ = s.texts("log")
+		}
+	}
+	return ex
+}
+
+// stages reads an exercise's stages, DefaultStages when it names none.
+func (f fields) stages() []Stage {
+	if !f.has("stages") {
+		return slices.Clone(DefaultStages)
+	}
+	names, lines := f.texts("stages")
+	if len(names) == 0 && len(f.list("stages")) == 0 {
+		f.at(f.keyLine("stages"), "stages is empty; leave it out to use the default (%s)", stageList(DefaultStages))
+	}
+	var out []Stage
+	for i, name := range names {
+		st, ok := parseStage(name)
+		switch {
+		case !ok:
+			f.at(lines[i], "unknown stage %q (stages: %s)", name, stageList(allStages))
+		case slices.Contains(out, st):
+			f.at(lines[i], "stage %q is listed twice", name)
+		default:
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// parseQuestion reads one knowledge check; the file's answer is 1-based.
+func parseQuestion(r report, n *yaml.Node) (*Question, int) {
+	f, ok := r.mapping(n, "question", r.line(n), "id", "question", "choices", "answer", "explain")
+	if !ok {
+		return nil, 0
+	}
+	if id := f.str("id"); id != "" {
+		f.what = "question " + id
+	}
+	f.require("id", "question", "choices", "answer", "explain")
+	q := &Question{
+		ID:       f.id("id"),
+		Question: f.str("question"),
+		Explain:  f.str("explain"),
+		Line:     r.line(n),
+	}
+	q.Choices, _ = f.texts("choices")
+	if f.has("choices") && len(q.Choices) < 2 {
+		f.at(f.keyLine("choices"), "needs at least 2 choices, has %d", len(q.Choices))
+	}
+	q.Answer = -1
+	if a, ok := f.integer("answer"); ok {
+		if a < 1 || a > len(q.Choices) {
+			f.at(f.keyLine("answer"), "answer %d is out of range: it is the number of the right choice, 1 to %d", a, len(q.Choices))
+		} else {
+			q.Answer = a - 1
+		}
+	}
+	return q, f.keyLine("id")
+}

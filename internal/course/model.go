@@ -1,0 +1,216 @@
+// Package course is the course model: lessons, exercises, knowledge checks and the snippet
+// library, loaded from any fs.FS (the embedded course or an instructor's pack directory) and
+// validated with errors that name file and line.
+package course
+
+import (
+	"io/fs"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// Course is a loaded, validated course: lessons in order and the snippet library they use.
+type Course struct {
+	// ID names the course; progress and workspaces are kept per course id.
+	ID    string
+	Title string
+	// Reveal says when a solution may be shown (RevealAfterPass unless the course says otherwise).
+	Reveal RevealPolicy
+	// KernelConfig is the base kernel configuration the course needs (symbols without the
+	// CONFIG_ prefix, e.g. "RUST" or "PHYLIB=y"); snippets add their own on top.
+	KernelConfig []ConfigOption
+	Lessons      []*Lesson
+	Snippets     map[string]*Snippet
+	// Root is the file system the course was loaded from (lessons/ and snippets/ below it).
+	Root fs.FS
+
+	lessonByID   map[string]*Lesson
+	exerciseByID map[string]*Exercise
+	// blocked holds paths whose symlinks lead outside the course, while it loads: includes of
+	// them are skipped quietly because the link itself was already reported.
+	blocked map[string]bool
+}
+
+// RevealPolicy says when a learner may see an exercise's solution.
+type RevealPolicy string
+
+const (
+	RevealAfterPass RevealPolicy = "after-pass"
+	RevealAlways    RevealPolicy = "always"
+	RevealNever     RevealPolicy = "never"
+)
+
+// Lesson is one markdown file with front matter.
+type Lesson struct {
+	ID      string
+	Title   string
+	Summary string
+	Order   int
+	// Kernel is the kernel version range the lesson applies to; nil means any.
+	Kernel    *semver.Constraints
+	KernelRaw string
+	Exercises []*Exercise
+	Quiz      []*Question
+	// Path is the lesson's file, relative to the course root (e.g. "lessons/05-first-module.md").
+	Path string
+	// Body is the markdown after the front matter, with snippet includes not yet resolved.
+	Body string
+	// BodyLine is the line of Path on which Body starts, for error messages.
+	BodyLine int
+
+	idLine int
+}
+
+// Stage names one step of judging an exercise.
+type Stage string
+
+const (
+	StageBuild    Stage = "build"    // make exits 0 and produces a .ko
+	StageWarnings Stage = "warnings" // no rustc warnings unless the exercise allows them
+	StageModinfo  Stage = "modinfo"  // .modinfo: license GPL, name, author/description when asked
+	StageStyle    Stage = "style"    // SPDX header, a // SAFETY: comment before each unsafe block
+	StageBoot     Stage = "boot"     // load the module in a booted kernel and match its log (later)
+)
+
+// DefaultStages is what judges an exercise that names none.
+var DefaultStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle}
+
+var allStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle, StageBoot}
+
+func parseStage(s string) (Stage, bool) {
+	for _, st := range allStages {
+		if string(st) == s {
+			return st, true
+		}
+	}
+	return "", false
+}
+
+func stageList(stages []Stage) string {
+	names := make([]string, len(stages))
+	for i, st := range stages {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Exercise is a task inside a lesson, judged by building its snippet's learner copy.
+type Exercise struct {
+	ID      string
+	Title   string
+	Task    string // what to do, in markdown
+	Snippet *Snippet
+	// SnippetID is the snippet's id as written in the front matter.
+	SnippetID string
+	Stages    []Stage
+	Hints     []string
+	// Success says what passing looks like beyond the stages.
+	Success Success
+	// AllowWarnings lets the warnings stage pass despite rustc warnings.
+	AllowWarnings bool
+	Lesson        *Lesson
+	// Line is where the exercise starts in its lesson file.
+	Line int
+
+	idLine, snippetLine int
+}
+
+// Success is what passing looks like.
+type Success struct {
+	// Log lines the module must print once loaded (checked by the boot stage).
+	Log []string
+	// Modinfo keys that must be present (besides license and name, always required).
+	Modinfo []string
+}
+
+// Question is a knowledge check: one right choice among several, with an explanation.
+type Question struct {
+	ID       string
+	Question string
+	Choices  []string
+	// Answer is the index of the right choice in Choices (0-based; the file says 1-based).
+	Answer  int
+	Explain string
+	Line    int
+}
+
+// Outcome is what a snippet's reference code must do when built.
+type Outcome string
+
+const (
+	OutcomeBuilds Outcome = "builds"
+	OutcomeFails  Outcome = "fails"
+)
+
+// Snippet is one folder of the snippet library.
+type Snippet struct {
+	ID    string
+	Title string
+	// Dir is the snippet's folder relative to the course root (e.g. "snippets/hello_module").
+	Dir string
+	// Kernel is the version range the snippet builds on; nil means any.
+	Kernel    *semver.Constraints
+	KernelRaw string
+	// Config lists kernel options the snippet needs (without CONFIG_; "NAME" means y or m).
+	Config []ConfigOption
+	// Expect is what building the reference code (src/) must give.
+	Expect Outcome
+	// ExpectError is the rustc error code (e.g. "E0382") when Expect is OutcomeFails.
+	ExpectError string
+	// Starter says how the learner's starter must fail, for snippets used by exercises.
+	Starter *StarterExpect
+	// Src maps each file name of the reference build (Kbuild, *.rs) to its path relative to the
+	// course root: shared top-level files, overridden by src/.
+	Src map[string]string
+	// StarterFiles maps each file name of the learner's copy to its path relative to the course
+	// root: shared top-level files, overridden by starter/. Empty when the snippet has no starter.
+	StarterFiles map[string]string
+
+	// files holds every path of the snippet (relative to the course root), so includes can only
+	// name files that were listed, and so checked for symlinks leading outside.
+	files map[string]bool
+	// broken is set when snippet.yaml is missing or unreadable: exercises using the snippet
+	// then skip checks that would only repeat that problem.
+	broken      bool
+	starterLine int
+	configLines []int
+}
+
+// StarterExpect says how an exercise's starter must fail as shipped.
+type StarterExpect struct {
+	Stage Stage
+	// Error is the rustc error code the build stage must report (empty for non-build stages).
+	Error string
+}
+
+// ConfigOption is one kernel configuration requirement.
+type ConfigOption struct {
+	Name  string // without the CONFIG_ prefix
+	Value string // "y", "m", or "" for "y or m"
+}
+
+// String gives the option as course files write it: "NAME" or "NAME=y".
+func (o ConfigOption) String() string {
+	if o.Value == "" {
+		return o.Name
+	}
+	return o.Name + "=" + o.Value
+}
+
+// Variant selects which build folder of a snippet Files returns.
+type Variant int
+
+const (
+	// VariantSrc is the reference code: an exercise's solution, or what a lesson shows.
+	VariantSrc Variant = iota
+	// VariantStarter is what the learner receives.
+	VariantStarter
+)
+
+func (v Variant) String() string {
+	if v == VariantStarter {
+		return "starter"
+	}
+	return "src"
+}
