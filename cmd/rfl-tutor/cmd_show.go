@@ -81,12 +81,14 @@ func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, erro
 		return "", exit.UsageErr(err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", les.Title)
-	if les.KernelRaw != "" {
-		fmt.Fprintf(&b, "*Applies to Linux %s.*\n\n", les.KernelRaw)
+	if !strings.HasPrefix(strings.TrimSpace(body), "# ") {
+		fmt.Fprintf(&b, "# %s\n\n", les.Title)
 	}
 	b.WriteString(strings.TrimSpace(body))
 	b.WriteString("\n")
+	if les.KernelRaw != "" {
+		fmt.Fprintf(&b, "\n*This lesson is written for Linux %s.*\n", les.KernelRaw)
+	}
 	ws := a.workspace()
 	for _, ex := range les.Exercises {
 		starter, err := c.Files(ex.Snippet, course.VariantStarter)

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,23 +14,23 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	// An interrupt cancels the context; commands that start builds kill their process groups
 	// when it is cancelled, so make and rustc never outlive us.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	root := newRootCmd()
+	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = &exit.Error{Code: exit.Interrupt, Err: fmt.Errorf("interrupted")}
 	}
 	if msg := exit.Message(err); msg != "" {
-		fmt.Fprintln(os.Stderr, "rfl-tutor:", msg)
+		fmt.Fprintln(stderr, "rfl-tutor:", msg)
 	}
 	return exit.Code(err)
 }

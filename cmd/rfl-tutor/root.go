@@ -31,8 +31,8 @@ type app struct {
 	course *course.Course
 }
 
-func newRootCmd() *cobra.Command {
-	a := &app{stdout: os.Stdout, stderr: os.Stderr}
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	a := &app{stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "rfl-tutor",
 		Short: "Learn to write Linux kernel modules in Rust, checked against a real kernel tree",
@@ -219,4 +219,8 @@ func (a *app) progressWarning(err error) error {
 		return exit.UsageErr(err)
 	}
 	return nil
+}
+
+func isTerminalFile(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 }

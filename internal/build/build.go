@@ -73,8 +73,8 @@ type Request struct {
 
 	// Output, when set, receives the build output as the pty delivers it (ANSI colours and
 	// CRLF line ends included). It is called from one reader goroutine, never concurrently,
-	// and never after Run returns. Like io.Writer.Write it must not keep the slice (copy it),
-	// and it should not block for long: the build stalls while it does.
+	// and never after Run returns; each chunk is a fresh slice the callee may keep. It should
+	// not block for long: the build stalls while it does.
 	Output func([]byte)
 	// MaxOutput bounds Result.Output: beyond it the head and the tail are kept with a marker
 	// line in between. Default DefaultMaxOutput. Output still sees every byte.

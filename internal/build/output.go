@@ -45,7 +45,8 @@ func startReader(f *os.File, fn func([]byte), max int) *reader {
 			if n > 0 {
 				r.out.Write(buf[:n])
 				if fn != nil {
-					fn(buf[:n])
+					// A fresh slice: callers send chunks on to channels and UI messages.
+					fn(append([]byte(nil), buf[:n]...))
 				}
 			}
 			if err != nil {

@@ -30,8 +30,8 @@ func TestStyleProblems(t *testing.T) {
 		{"unsafe in string", map[string]string{"a.rs": hdr + "let s = \"unsafe { }\";\n"}, nil},
 		{"unsafe in raw string", map[string]string{"a.rs": hdr + "let s = r#\"unsafe { \"quoted\" }\"#;\n"}, nil},
 		{"unsafe in comments", map[string]string{"a.rs": hdr + "// unsafe { }\n/* unsafe { /* nested */ unsafe { } */\n"}, nil},
-		{"lifetime is not a char literal", map[string]string{"a.rs": hdr + "fn f<'a>(x: &'a u8) { unsafe { g() } }\n"}, []string{"a.rs:2:24 style::safety"}},
-		{"char literals", map[string]string{"a.rs": hdr + "let q = '\"'; let b = '\\''; unsafe { g() }\n"}, []string{"a.rs:2:29 style::safety"}},
+		{"lifetime is not a char literal", map[string]string{"a.rs": hdr + "fn f<'a>(x: &'a u8) { unsafe { g() } }\n"}, []string{"a.rs:2:23 style::safety"}},
+		{"char literals", map[string]string{"a.rs": hdr + "let q = '\"'; let b = '\\''; unsafe { g() }\n"}, []string{"a.rs:2:28 style::safety"}},
 		{"identifier containing unsafe", map[string]string{"a.rs": hdr + "fn not_unsafe_at_all() { my_unsafe(); }\n"}, nil},
 		{"attribute between comment and block", map[string]string{"a.rs": hdr + "// SAFETY: fine\n#[allow(unused)]\nunsafe { g() }\n"}, nil},
 	}

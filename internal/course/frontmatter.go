@@ -14,11 +14,12 @@ type lessonFile struct {
 	bodyLine  int
 }
 
-// normalize drops a UTF-8 byte order mark and turns CRLF into LF, so files saved by any
-// editor split and number the same.
+// normalize drops a UTF-8 byte order mark and turns CRLF and lone CR line ends into LF, so
+// files saved by any editor split and number the same (YAML counts a lone CR as a line end).
 func normalize(data []byte) []byte {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 }
 
 // splitFrontMatter finds the front matter: the file's first line is "---" and the next line

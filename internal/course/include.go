@@ -40,6 +40,7 @@ func scanMarkdown(body string) iter.Seq2[int, mdLine] {
 		fence := "" // the opening fence while inside a code block
 		for i, text := range strings.SplitAfter(body, "\n") {
 			l := mdLine{text: text}
+			text = strings.TrimSuffix(text, "\n")
 			if fence != "" {
 				l.code = true
 				if t := strings.TrimSpace(text); strings.Trim(t, fence[:1]) == "" && len(t) >= len(fence) {

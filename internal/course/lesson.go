@@ -22,7 +22,7 @@ func parseLesson(ps *problems, file string, data []byte) *Lesson {
 	if !ok {
 		return nil
 	}
-	top, ok := r.parseYAML(lf.meta, max(lf.closeLine-1, 2))
+	top, ok := r.parseYAML(lf.meta, max(lf.closeLine-1, 2), "front matter")
 	if !ok {
 		return nil
 	}
@@ -68,6 +68,16 @@ func parseLesson(ps *problems, file string, data []byte) *Lesson {
 	return l
 }
 
+// named is how messages call a list item: by its id when it has one ("exercise hello").
+func named(kind string, n *yaml.Node) string {
+	for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "id" && v.Kind == yaml.ScalarNode && v.Value != "" {
+			return kind + " " + v.Value
+		}
+	}
+	return kind
+}
+
 // id returns an id value, reporting ones that are not lowercase-and-dashes.
 func (f fields) id(key string) string {
 	s := f.str(key)
@@ -93,12 +103,9 @@ func (f fields) constraint(key string) (*semver.Constraints, string) {
 }
 
 func parseExercise(r report, n *yaml.Node) *Exercise {
-	f, ok := r.mapping(n, "exercise", r.line(n), "id", "title", "snippet", "task", "stages", "hints", "success", "allow_warnings")
+	f, ok := r.mapping(n, named("exercise", n), r.line(n), "id", "title", "snippet", "task", "stages", "hints", "success", "allow_warnings")
 	if !ok {
 		return nil
-	}
-	if id := f.str("id"); id != "" {
-		f.what = "exercise " + id
 	}
 	f.require("id", "title", "snippet", "task", "hints")
 	ex := &Exercise{
@@ -151,12 +158,9 @@ func (f fields) stages() []Stage {
 
 // parseQuestion reads one knowledge check; the file's answer is 1-based.
 func parseQuestion(r report, n *yaml.Node) (*Question, int) {
-	f, ok := r.mapping(n, "question", r.line(n), "id", "question", "choices", "answer", "explain")
+	f, ok := r.mapping(n, named("question", n), r.line(n), "id", "question", "choices", "answer", "explain")
 	if !ok {
 		return nil, 0
-	}
-	if id := f.str("id"); id != "" {
-		f.what = "question " + id
 	}
 	f.require("id", "question", "choices", "answer", "explain")
 	q := &Question{

@@ -15,7 +15,7 @@ var errorCode = regexp.MustCompile(`^E[0-9]{4}$`)
 // as a mapping at all.
 func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 	r := report{problems: ps, file: file}
-	top, ok := r.parseYAML(normalize(data), max(strings.Count(string(data), "\n"), 1))
+	top, ok := r.parseYAML(normalize(data), max(strings.Count(string(data), "\n"), 1), "YAML")
 	if !ok {
 		return false
 	}
@@ -60,7 +60,7 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 					r.at(sf.keyLine("stage"), "starter: unknown stage %q (stages: %s)", name, stageList(allStages))
 				}
 			}
-			if st.Error != "" && st.Stage != StageBuild {
+			if st.Error != "" && st.Stage != "" && st.Stage != StageBuild {
 				r.at(sf.keyLine("error"), "starter: error only applies with stage: build")
 			}
 			s.Starter = st

@@ -14,21 +14,31 @@ import (
 // line numbers, and walking them ourselves reports every unknown key, repeated key and wrong
 // type at once instead of stopping at the first.
 
-var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	yamlBreaks  = regexp.MustCompile("\u0085|\u2028|\u2029")
+)
 
 // parseYAML parses one YAML document and returns its top node: nil for an empty document, and
 // ok=false (with problems added) when the text does not parse. Lines of text are numbered from
 // r.off+1 in the file; lastLine clamps syntax-error lines, which the YAML scanner sometimes
-// puts past the end of the text.
-func (r report) parseYAML(text []byte, lastLine int) (top *yaml.Node, ok bool) {
+// puts past the end of the text. kind names the text in messages ("front matter").
+func (r report) parseYAML(text []byte, lastLine int, kind string) (top *yaml.Node, ok bool) {
+	// YAML also ends lines at NEL, LS and PS, which editors show inside a line; as spaces they
+	// keep YAML's line numbers equal to the editor's.
+	text = yamlBreaks.ReplaceAll(text, []byte(" "))
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {
 		line, msg := r.off+1, strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			line, msg = min(max(n+r.off, r.off+1), lastLine), m[2]
+			msg = m[2]
+			if slices.Contains(parserProblems, msg) {
+				n = firstFailingLine(text, msg, n+1)
+			}
+			line = min(max(n+r.off, r.off+1), lastLine)
 		}
-		r.at(line, "malformed YAML: %s", msg)
+		r.at(line, "malformed %s: %s", kind, msg)
 		return nil, false
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -41,6 +51,44 @@ func (r report) parseYAML(text []byte, lastLine int) (top *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return doc.Content[0], true
+}
+
+// parserProblems are the yaml.v3 errors raised by its parser rather than its scanner. For
+// those it gives a 0-based line, and often the line where the enclosing block starts instead
+// of where the problem is.
+var parserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found undefined tag handle",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
+// firstFailingLine finds where a parser error really is: the first line at which the text so
+// far fails with the same problem, searching from the line the parser named (the problem is
+// never above the block it reported). The search gives up after maxReparse lines, keeping
+// the parser's own line, so a huge file cannot make loading slow.
+func firstFailingLine(text []byte, problem string, from int) int {
+	const maxReparse = 100
+	lines := strings.SplitAfter(string(text), "\n")
+	if from < 1 || from > len(lines) {
+		return from
+	}
+	prefix := strings.Join(lines[:from-1], "")
+	for i := from - 1; i < len(lines) && i < from-1+maxReparse; i++ {
+		prefix += lines[i]
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(prefix), &n); err != nil && strings.HasSuffix(err.Error(), problem) {
+			return i + 1
+		}
+	}
+	return from
 }
 
 func findAlias(n *yaml.Node) *yaml.Node {

@@ -32,9 +32,13 @@ type Tree struct {
 	// suffixes would read as semver prereleases and fail every plain constraint.
 	Version *semver.Version
 	// Config maps option names without CONFIG_ to values (strings unquoted); nil when the tree
-	// is not configured. ConfigFile is where it came from.
+	// is not configured. ConfigFile is where it came from: include/config/auto.conf once built,
+	// else .config.
 	Config     map[string]string
 	ConfigFile string
+	// ConfigStale says .config changed after the last build: module builds still see the old
+	// configuration (auto.conf) until the tree is rebuilt.
+	ConfigStale bool
 	// RustcVersionText is CONFIG_RUSTC_VERSION_TEXT: the `rustc --version` of the rustc that
 	// built the tree. Modules need a rustc printing exactly this (else E0514).
 	RustcVersionText string
@@ -94,9 +98,9 @@ func open(ctx context.Context, env toolchain.Env, dir string) (*Tree, error) {
 	if t.Meta, err = ReadMeta(abs); err != nil {
 		return nil, err
 	}
-	// .config is what the tree is configured with; auto.conf is what a build derived from it,
-	// and the only one some header packages ship.
-	for _, name := range []string{".config", "include/config/auto.conf"} {
+	// auto.conf is what the last build derived from .config, and what module builds read; a
+	// tree that was configured but never built has only .config.
+	for _, name := range []string{"include/config/auto.conf", ".config"} {
 		p := filepath.Join(abs, name)
 		cfg, err := ReadConfigFile(p)
 		if errors.Is(err, os.ErrNotExist) {
@@ -107,6 +111,11 @@ func open(ctx context.Context, env toolchain.Env, dir string) (*Tree, error) {
 		}
 		t.Config, t.ConfigFile = cfg, p
 		break
+	}
+	if auto, err := os.Stat(filepath.Join(abs, "include", "config", "auto.conf")); err == nil {
+		if cfg, err := os.Stat(filepath.Join(abs, ".config")); err == nil {
+			t.ConfigStale = cfg.ModTime().After(auto.ModTime())
+		}
 	}
 	if t.Config != nil {
 		t.RustcVersionText = t.Config["RUSTC_VERSION_TEXT"]

@@ -98,7 +98,7 @@ func TestKillDuringWrite(t *testing.T) {
 	}
 	t.Logf("%d rounds in %v: %d saves survived in all, %d rounds saved more than once, %d kills left a temporary file",
 		rounds, time.Since(start).Round(time.Millisecond), prev, grew, tempsSeen)
-	if grew < rounds/2 {
+	if grew < rounds/4 {
 		t.Errorf("only %d of %d writers saved more than once before being killed: the test is not exercising writes", grew, rounds)
 	}
 }

@@ -384,13 +384,17 @@ func TestLockTimeout(t *testing.T) {
 
 	// Released: the next Update goes through, even when it started waiting before the release.
 	s.LockTimeout = 5 * time.Second
+	fd := int(f.Fd())
+	released := make(chan struct{})
 	go func() {
+		defer close(released)
 		time.Sleep(50 * time.Millisecond)
-		unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		unix.Flock(fd, unix.LOCK_UN)
 	}()
 	if err := s.Update(func(*State) error { called = true; return nil }); err != nil || !called {
 		t.Errorf("Update after release = %v, called %v", err, called)
 	}
+	<-released // before the deferred Close
 }
 
 func TestConcurrentGoroutinesLoseNothing(t *testing.T) {

@@ -17,7 +17,7 @@ type Theme int
 const (
 	Dark  Theme = iota // for dark terminal backgrounds (the default until the terminal answers)
 	Light              // for light backgrounds
-	Plain              // no colour at all: pipes, files, NO_COLOR
+	Plain              // no escape sequences at all: pipes, files, NO_COLOR
 )
 
 // MinWidth is the narrowest wrap width we render at; narrower panes still get 20 columns so
@@ -33,8 +33,6 @@ func Markdown(md string, width int, theme Theme) (string, error) {
 	switch theme {
 	case Light:
 		style = styles.LightStyleConfig
-	case Plain:
-		style = styles.NoTTYStyleConfig
 	}
 	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(width))
 	if err != nil {
@@ -45,8 +43,14 @@ func Markdown(md string, width int, theme Theme) (string, error) {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
 	if theme == Plain {
-		// The ASCII style still lets chroma colour code blocks; plain output must carry no escapes.
-		out = ansi.Strip(out)
+		// Plain is the dark layout with every escape removed: glamour's own ASCII style
+		// mangles bold text that contains code, and chroma colours code blocks in any style.
+		// Glamour pads lines to the wrap width; trailing blanks only get in a reader's way.
+		lines := strings.Split(ansi.Strip(out), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+		out = strings.Join(lines, "\n")
 	}
 	return strings.TrimRight(out, "\n ") + "\n", nil
 }

@@ -50,6 +50,9 @@ type Env struct {
 	Root string // prefix for absolute file locations; "" means "/"
 }
 
+// PathList is the PATH the environment searches.
+func (e Env) PathList() string { return e.path() }
+
 func (e Env) path() string {
 	if e.Path != "" {
 		return e.Path

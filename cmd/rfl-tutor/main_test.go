@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// isolate points every XDG directory and the progress file at a fresh temp dir, so tests never
+// touch the developer's own progress or workspace.
+func isolate(t *testing.T) string {
+	t.Helper()
+	home := t.TempDir()
+	for _, v := range []string{"XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"} {
+		t.Setenv(v, filepath.Join(home, strings.ToLower(v)))
+	}
+	t.Setenv("RFL_TUTOR_PROGRESS", "")
+	t.Setenv("RFL_TUTOR_WORKSPACE", "")
+	t.Setenv("NO_COLOR", "")
+	return home
+}
+
+// cli runs rfl-tutor in-process, as a non-terminal caller sees it.
+func cli(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	isolate(t)
+	for _, args := range [][]string{
+		{"--help"}, {"list", "--help"}, {"show", "--help"}, {"hint", "--help"}, {"progress", "--help"},
+		{"check", "--help"}, {"reset", "--help"}, {"doctor", "--help"}, {"kernel", "--help"},
+		{"kernel", "prepare", "--help"}, {"snippets", "check", "--help"}, {"course", "check", "--help"},
+	} {
+		out, errOut, code := cli(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage:") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := cli(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "rfl-tutor ") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	isolate(t)
+	for _, args := range [][]string{
+		{"--no-such-flag"}, {"list", "extra"}, {"show"}, {"show", "no-such-lesson"},
+		{"hint", "no-such-exercise"}, {"list", "--course", filepath.Join(t.TempDir(), "missing")},
+	} {
+		_, errOut, code := cli(t, args...)
+		if code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+func TestListShowsLessonsInOrder(t *testing.T) {
+	isolate(t)
+	out, errOut, code := cli(t, "list")
+	if code != 0 {
+		t.Fatalf("list: exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("plain output carries escape sequences")
+	}
+	for _, want := range []string{"why-rust", "first-module", "hello-module", "Your exercise files:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "why-rust") > strings.Index(out, "first-module") {
+		t.Errorf("lessons out of order:\n%s", out)
+	}
+	var l listing
+	jout, _, code := cli(t, "list", "--json")
+	if err := json.Unmarshal([]byte(jout), &l); err != nil || code != 0 {
+		t.Fatalf("list --json: exit %d, %v\n%s", code, err, jout)
+	}
+	if len(l.Lessons) < 2 || l.Course == "" {
+		t.Errorf("list --json: %+v", l)
+	}
+}
+
+func TestShowRendersAtWidths(t *testing.T) {
+	home := isolate(t)
+	for _, width := range []string{"60", "120"} {
+		out, errOut, code := cli(t, "show", "first-module", "--width", width)
+		if code != 0 {
+			t.Fatalf("show --width %s: exit %d: %s", width, code, errOut)
+		}
+		max := 0
+		for _, line := range strings.Split(out, "\n") {
+			max = maxInt(max, len([]rune(line)))
+		}
+		w := map[string]int{"60": 60, "120": 120}[width]
+		if max > w {
+			t.Errorf("show --width %s: a line is %d columns wide", width, max)
+		}
+		if !strings.Contains(out, "module!") || !strings.Contains(out, "rfl-tutor check hello-module") {
+			t.Errorf("show --width %s lacks the included code or the exercise:\n%s", width, out)
+		}
+	}
+	// show created the learner's copy of the starter and printed where it is.
+	matches, _ := filepath.Glob(filepath.Join(home, "xdg_data_home", "rfl-tutor", "workspace", "*", "hello-module", "*.rs"))
+	if len(matches) == 0 {
+		t.Error("show did not create the exercise's workspace copy")
+	}
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func TestHintRevealsOneAtATimeAndRecords(t *testing.T) {
+	isolate(t)
+	out1, _, code := cli(t, "hint", "hello-module")
+	if code != 0 || !strings.Contains(out1, "Hint 1 of") {
+		t.Fatalf("first hint: exit %d: %s", code, out1)
+	}
+	out2, _, _ := cli(t, "hint", "hello-module")
+	if !strings.Contains(out2, "Hint 2 of") {
+		t.Fatalf("second hint: %s", out2)
+	}
+	var rep progressReport
+	jout, _, _ := cli(t, "progress", "--json")
+	if err := json.Unmarshal([]byte(jout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range rep.Exercises {
+		if e.ID == "hello-module" && e.HintsRevealed != 2 {
+			t.Errorf("progress records %d hints, want 2", e.HintsRevealed)
+		}
+	}
+}
+
+func TestCorruptProgressIsKeptAside(t *testing.T) {
+	home := isolate(t)
+	path := filepath.Join(home, "progress.json")
+	t.Setenv("RFL_TUTOR_PROGRESS", path)
+	if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := cli(t, "progress")
+	if code != 0 || !strings.Contains(errOut, "corrupt") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	kept, _ := filepath.Glob(path + ".corrupt-*")
+	if len(kept) != 1 {
+		t.Errorf("corrupt file not kept aside: %v", kept)
+	}
+}
+
+func TestResetNeedsConfirmation(t *testing.T) {
+	isolate(t)
+	_, errOut, code := cli(t, "reset", "hello-module")
+	if code != 2 || !strings.Contains(errOut, "--yes") {
+		t.Errorf("reset without a terminal: exit %d, %q", code, errOut)
+	}
+	out, errOut, code := cli(t, "reset", "hello-module", "--yes")
+	if code != 0 {
+		t.Fatalf("reset --yes: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "starter again") {
+		t.Errorf("reset --yes: %s", out)
+	}
+}

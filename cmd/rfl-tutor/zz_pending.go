@@ -1,0 +1,6 @@
+package main
+
+import "github.com/spf13/cobra"
+
+func (a *app) runTUI(cmd *cobra.Command) error { return nil }
+func (a *app) doctorCmd() *cobra.Command       { return &cobra.Command{Use: "doctor"} }

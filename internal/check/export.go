@@ -1,0 +1,98 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/build"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/diag"
+)
+
+// This file exposes the stage logic to the snippet library check (internal/library), which
+// builds many modules in one Kbuild run and judges each one from what that run produced,
+// instead of running a build per exercise.
+
+// Built is what a build produced for one module, kept so it can be judged after the build
+// folder is gone.
+type Built struct {
+	// ExitCode is make's exit status for the build that decided this module (0 when it built).
+	ExitCode int
+	TimedOut bool
+	// Ko is the module file (a path or a base name; only its base name is shown), empty when
+	// none was produced.
+	Ko string
+	// Modinfo is the .ko's .modinfo section (see ReadModinfo); ModinfoErr says why it could
+	// not be read.
+	Modinfo    map[string][]string
+	ModinfoErr string
+	// Diagnostics are the build's diagnostics for this module, in order.
+	Diagnostics []diag.Diagnostic
+}
+
+// ReadModinfo returns the key=value pairs of a .ko's .modinfo section.
+func ReadModinfo(ko string) (map[string][]string, error) { return readModinfo(ko) }
+
+// Judge applies the exercise's stages to a build that already ran, as Check does after its own
+// build. files are the module's sources (name → content) for the style rules; style findings
+// are placed below dir (dir "" keeps the bare file names).
+func Judge(ex *course.Exercise, files map[string][]byte, dir string, b Built) *Verdict {
+	stages := ex.Stages
+	if len(stages) == 0 {
+		stages = course.DefaultStages
+	}
+	res := &build.Result{ExitCode: b.ExitCode, TimedOut: b.TimedOut}
+	if b.Ko != "" {
+		res.Kos = []string{b.Ko}
+	}
+	built := b.ExitCode == 0 && b.Ko != "" && !b.TimedOut
+	v := &Verdict{ExerciseID: ex.ID, Dir: dir, Ko: b.Ko, ExitCode: b.ExitCode}
+	v.Diagnostics = append(v.Diagnostics, b.Diagnostics...)
+	for _, s := range stages {
+		var r StageResult
+		switch s {
+		case course.StageBuild:
+			r = buildStage(res, b.Diagnostics)
+		case course.StageWarnings:
+			r = warningsStage(built, b.Diagnostics, ex.AllowWarnings)
+		case course.StageModinfo:
+			r = judgeModinfo(built, b, ex.Success.Modinfo)
+		case course.StageStyle:
+			r = styleStage(files, dir)
+			v.Diagnostics = append(v.Diagnostics, r.Diagnostics...)
+		default:
+			r = StageResult{Status: Skip, Reason: fmt.Sprintf("the %s stage is not available in this version", s)}
+		}
+		r.Stage = s
+		v.Stages = append(v.Stages, r)
+	}
+	v.Passed = true
+	for _, r := range v.Stages {
+		if r.Status == Fail {
+			v.Passed = false
+		}
+	}
+	return v
+}
+
+// judgeModinfo is modinfoStage on a section read earlier.
+func judgeModinfo(built bool, b Built, required []string) StageResult {
+	r := StageResult{Stage: course.StageModinfo}
+	switch {
+	case !built:
+		r.Status, r.Reason = Skip, "needs a successful build"
+	case b.Modinfo == nil:
+		r.Status, r.Reason = Fail, b.ModinfoErr
+		if r.Reason == "" {
+			r.Reason = "the module has no .modinfo section"
+		}
+	default:
+		if probs := modinfoProblems(b.Modinfo, required); len(probs) > 0 {
+			r.Status, r.Reason = Fail, strings.Join(probs, "; ")
+		} else {
+			r.Status = Pass
+			r.Reason = fmt.Sprintf("license %s, name %s", b.Modinfo["license"][0], b.Modinfo["name"][0])
+		}
+	}
+	return r
+}

@@ -1,0 +1,285 @@
+package course
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// checkProblems compares problems (all in one file) with want, given as "line: part of msg".
+func checkProblems(t *testing.T, got []Problem, want []string) {
+	t.Helper()
+	var lines []string
+	for _, p := range got {
+		lines = append(lines, fmt.Sprintf("%d: %s", p.Line, p.Msg))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(lines, "\n"))
+	}
+	for i, w := range want {
+		line, msg, _ := strings.Cut(w, ": ")
+		if !strings.HasPrefix(lines[i], line+": ") || !strings.Contains(lines[i], msg) {
+			t.Errorf("problem %d = %q\nwant        %q", i+1, lines[i], w)
+		}
+	}
+}
+
+func TestParseLesson(t *testing.T) {
+	const valid = "---\nid: first-module\ntitle: First\nsummary: A summary.\norder: 50\nkernel: \">= 6.12\"\n---\n# Body\n"
+	tests := []struct {
+		name  string
+		in    string
+		want  []string // problems, "line: part of the message"
+		check func(t *testing.T, l *Lesson)
+	}{
+		{name: "valid", in: valid, check: func(t *testing.T, l *Lesson) {
+			if l.ID != "first-module" || l.Title != "First" || l.Summary != "A summary." || l.Order != 50 ||
+				l.KernelRaw != ">= 6.12" || l.Kernel == nil || l.Body != "# Body\n" || l.BodyLine != 8 {
+				t.Errorf("lesson = %+v", l)
+			}
+		}},
+		{name: "CRLF and a byte order mark", in: "\uFEFF" + strings.ReplaceAll(valid, "\n", "\r\n"), check: func(t *testing.T, l *Lesson) {
+			if l.ID != "first-module" || l.Body != "# Body\n" || l.BodyLine != 8 {
+				t.Errorf("lesson = %+v", l)
+			}
+		}},
+		{name: "fences with trailing spaces", in: "--- \nid: a\ntitle: A\norder: 1\n---\t\nBody", check: func(t *testing.T, l *Lesson) {
+			if l.Body != "Body" || l.BodyLine != 6 {
+				t.Errorf("body %q at %d", l.Body, l.BodyLine)
+			}
+		}},
+		{name: "no front matter", in: "# Just markdown\n", want: []string{"1: a lesson starts with a line \"---\""}},
+		{name: "empty file", in: "", want: []string{"1: malformed front matter"}},
+		{name: "front matter not closed", in: "---\nid: a\ntitle: A\n", want: []string{"1: no closing \"---\" line"}},
+		{name: "empty front matter", in: "---\n---\nBody\n", want: []string{"1: malformed front matter: it is empty"}},
+		{name: "front matter is a list", in: "---\n- id: a\n---\n", want: []string{"2: the file must be a mapping of keys to values, not a list"}},
+		{name: "syntax error", in: "---\nid: a\ntitle: [unclosed\norder: 1\n---\n", want: []string{"3: malformed front matter: did not find expected ',' or ']'"}},
+		{name: "misindented key in a list", in: "---\nid: a\ntitle: A\norder: 1\nexercises:\n  - id: x\n    title: y\n   snippet: z\n---\n",
+			want: []string{"8: malformed front matter: did not find expected '-' indicator"}},
+		{name: "list item in a mapping", in: "---\nid: a\ntitle: A\norder: 1\n- x\n---\n", want: []string{"5: malformed front matter: did not find expected key"}},
+		{name: "tab indentation", in: "---\nid: a\ntitle: A\norder: 1\nexercises:\n\t- id: x\n---\n", want: []string{"6: malformed front matter: found character that cannot start any token"}},
+		{name: "anchor and alias", in: "---\nid: &x a\ntitle: *x\norder: 1\n---\n", want: []string{"2: YAML anchors and aliases are not supported"}},
+		{name: "missing required keys", in: "---\nsummary: S\n---\n", want: []string{
+			`1: missing required key "id"`, `1: missing required key "title"`, `1: missing required key "order"`}},
+		{name: "empty values", in: "---\nid: a\ntitle:\norder: 1\n---\n", want: []string{`3: "title" is empty`}},
+		{name: "wrong types", in: "---\nid: a\ntitle: [A, B]\norder: ten\nsummary: {x: 1}\n---\n", want: []string{
+			"3: title must be a single value, not a list",
+			`4: order must be a whole number, not "ten"`,
+			"5: summary must be a single value, not a mapping",
+		}},
+		{name: "unknown and repeated keys", in: "---\nid: a\ntitle: A\norder: 1\nsumary: S\norder: 2\n---\n", want: []string{
+			`5: unknown key "sumary" (did you mean "summary"?)`,
+			`6: key "order" repeats (first at line 4)`,
+		}},
+		{name: "bad kernel range", in: "---\nid: a\ntitle: A\norder: 1\nkernel: \"6.x.y.z\"\n---\n", want: []string{`5: kernel "6.x.y.z" is not a version range`}},
+		{name: "exercises not a list", in: "---\nid: a\ntitle: A\norder: 1\nexercises: hello\n---\n", want: []string{"5: exercises must be a list"}},
+		{name: "exercise not a mapping", in: "---\nid: a\ntitle: A\norder: 1\nexercises: [hello]\n---\n", want: []string{"5: exercise must be a mapping"}},
+		{name: "exercise checks", in: `---
+id: a
+title: A
+order: 1
+exercises:
+  - id: Ex_1
+    title: X
+    snippet: s
+    task: T
+    stages: [build, build, boot]
+    hints: [h1, h2]
+    allow_warnings: maybe
+    success: {modinfo: author, logs: [x]}
+  - title: No id
+    snippet: s
+    task: T
+    stages: []
+    hints: [h1, ~]
+---
+`, want: []string{
+			`6: exercise Ex_1: id "Ex_1" must be lowercase letters`,
+			`10: exercise Ex_1: stage "build" is listed twice`,
+			`12: exercise Ex_1: allow_warnings must be true or false, not "maybe"`,
+			`13: exercise Ex_1: success: unknown key "logs" (did you mean "log"?)`,
+			`13: exercise Ex_1: success: modinfo must be a list, not "author"`,
+			`14: exercise: missing required key "id"`,
+			"17: exercise: stages is empty",
+			"18: exercise: hints has an empty item",
+			"18: exercise: needs at least 2 hints",
+		}},
+		{name: "exercise defaults and values", in: `---
+id: a
+title: A
+order: 1
+exercises:
+  - id: ex
+    title: X
+    snippet: s
+    task: |
+      Line one.
+      Line two.
+    hints:
+      - first
+      - second
+---
+`, check: func(t *testing.T, l *Lesson) {
+			ex := l.Exercises[0]
+			if !slices.Equal(ex.Stages, DefaultStages) || ex.Task != "Line one.\nLine two.\n" || ex.SnippetID != "s" ||
+				ex.Line != 6 || ex.snippetLine != 8 || ex.Lesson != l || ex.AllowWarnings {
+				t.Errorf("exercise = %+v", ex)
+			}
+		}},
+		{name: "quiz", in: `---
+id: a
+title: A
+order: 1
+quiz:
+  - id: q1
+    question: Q?
+    choices: [a, b, c]
+    answer: 3
+    explain: E.
+  - id: q2
+    question: Q?
+    choices: [only]
+    answer: 0
+    explain: E.
+  - id: q1
+    question: Q?
+    choices: [a, b]
+    answer: 2
+---
+`, want: []string{
+			"13: question q2: needs at least 2 choices, has 1",
+			"14: question q2: answer 0 is out of range",
+			`16: question q1: missing required key "explain"`,
+			`16: question id "q1" is already used in this lesson (line 6)`,
+		}, check: func(t *testing.T, l *Lesson) {
+			if len(l.Quiz) != 3 || l.Quiz[0].Answer != 2 || l.Quiz[0].Line != 6 || l.Quiz[1].Answer != -1 {
+				t.Errorf("quiz = %+v", l.Quiz)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ps problems
+			l := parseLesson(&ps, "lessons/x.md", []byte(tt.in))
+			checkProblems(t, sortedProblems(ps), tt.want)
+			if tt.check != nil {
+				if l == nil {
+					t.Fatal("no lesson")
+				}
+				tt.check(t, l)
+			}
+		})
+	}
+}
+
+func sortedProblems(ps problems) []Problem {
+	if err := ps.err(); err != nil {
+		return err.(*Problems).List
+	}
+	return nil
+}
+
+func TestParseSnippetMeta(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		want  []string
+		check func(t *testing.T, s *Snippet)
+	}{
+		{name: "valid", in: "title: T\nkernel: \">= 6.12, < 6.17\"\nconfig: [RUST, PHYLIB=y, NET=m]\nexpect: builds\nstarter:\n  stage: build\n  error: E0425\n",
+			check: func(t *testing.T, s *Snippet) {
+				if s.Title != "T" || s.KernelRaw != ">= 6.12, < 6.17" || s.Kernel == nil || s.Expect != OutcomeBuilds ||
+					s.Starter == nil || *s.Starter != (StarterExpect{StageBuild, "E0425"}) || s.starterLine != 5 {
+					t.Errorf("snippet = %+v", s)
+				}
+				if want := []ConfigOption{{"RUST", ""}, {"PHYLIB", "y"}, {"NET", "m"}}; !slices.Equal(s.Config, want) || !slices.Equal(s.configLines, []int{3, 3, 3}) {
+					t.Errorf("config = %v at %v", s.Config, s.configLines)
+				}
+			}},
+		{name: "defaults", in: "title: T\n", check: func(t *testing.T, s *Snippet) {
+			if s.Expect != OutcomeBuilds || s.Kernel != nil || s.Starter != nil || len(s.Config) != 0 {
+				t.Errorf("snippet = %+v", s)
+			}
+		}},
+		{name: "fails", in: "title: T\nexpect: fails\nerror: E0382\n", check: func(t *testing.T, s *Snippet) {
+			if s.Expect != OutcomeFails || s.ExpectError != "E0382" {
+				t.Errorf("snippet = %+v", s)
+			}
+		}},
+		{name: "empty", in: "", want: []string{"1: snippet.yaml is empty"}},
+		{name: "comments only", in: "# nothing\n", want: []string{"1: snippet.yaml is empty"}},
+		{name: "not a mapping", in: "just text\n", want: []string{"1: the file must be a mapping"}},
+		{name: "malformed", in: "title: T\n  kernel: x\n", want: []string{"2: malformed YAML"}},
+		{name: "no title, unknown key", in: "expected: builds\n", want: []string{
+			`1: unknown key "expected" (did you mean "expect"?)`, `1: missing required key "title"`}},
+		{name: "bad expect", in: "title: T\nexpect: compiles\n", want: []string{`2: expect must be "builds" or "fails", not "compiles"`}},
+		{name: "fails without error", in: "title: T\nexpect: fails\n", want: []string{"2: expect: fails needs error"}},
+		{name: "error with builds", in: "title: T\nerror: E0382\n", want: []string{"2: error only applies with expect: fails"}},
+		{name: "bad error code", in: "title: T\nexpect: fails\nerror: e382\n", want: []string{`3: error "e382" is not a rustc error code`}},
+		{name: "bad range", in: "title: T\nkernel: newest\n", want: []string{`2: kernel "newest" is not a version range`}},
+		{name: "config problems", in: "title: T\nconfig:\n  - rust\n  - CONFIG_NET\n  - FOO=n\n  - BAR\n  - BAR=y\n", want: []string{
+			`3: config: "rust" is not a kernel config symbol`,
+			`4: config: write "NET" without the CONFIG_ prefix`,
+			`5: config: "FOO=n": only =y or =m can pin a value`,
+			"7: config: BAR is listed twice (first at line 6)",
+		}},
+		{name: "starter unknown stage", in: "title: T\nstarter:\n  stage: compile\n  error: E0001\n", want: []string{
+			`3: starter: unknown stage "compile"`}},
+		{name: "starter error at a later stage", in: "title: T\nstarter:\n  stage: style\n  error: E0001\n", want: []string{
+			"4: starter: error only applies with stage: build"}},
+		{name: "starter without stage", in: "title: T\nstarter: {error: E0001}\n", want: []string{`2: starter: missing required key "stage"`}},
+		{name: "starter not a mapping", in: "title: T\nstarter: yes\n", want: []string{`2: starter must be a mapping of keys to values, not "yes"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ps problems
+			s := &Snippet{}
+			parseSnippetMeta(&ps, "snippets/x/snippet.yaml", []byte(tt.in), s)
+			checkProblems(t, sortedProblems(ps), tt.want)
+			if tt.check != nil {
+				tt.check(t, s)
+			}
+		})
+	}
+}
+
+func TestParseConfigOption(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ConfigOption
+		err  bool
+	}{
+		{"RUST", ConfigOption{"RUST", ""}, false},
+		{"PHYLIB=y", ConfigOption{"PHYLIB", "y"}, false},
+		{" NET = m ", ConfigOption{"NET", "m"}, false},
+		{"CONFIG_RUST", ConfigOption{}, true},
+		{"rust", ConfigOption{}, true},
+		{"NR_CPUS=4", ConfigOption{}, true},
+		{"", ConfigOption{}, true},
+	}
+	for _, tt := range tests {
+		got, err := parseConfigOption(tt.in)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("parseConfigOption(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestMergeOption(t *testing.T) {
+	tests := []struct {
+		have, o, want ConfigOption
+		ok            bool
+	}{
+		{ConfigOption{"A", ""}, ConfigOption{"A", ""}, ConfigOption{"A", ""}, true},
+		{ConfigOption{"A", ""}, ConfigOption{"A", "m"}, ConfigOption{"A", "m"}, true},
+		{ConfigOption{"A", "y"}, ConfigOption{"A", ""}, ConfigOption{"A", "y"}, true},
+		{ConfigOption{"A", "y"}, ConfigOption{"A", "y"}, ConfigOption{"A", "y"}, true},
+		{ConfigOption{"A", "y"}, ConfigOption{"A", "m"}, ConfigOption{"A", "y"}, false},
+	}
+	for _, tt := range tests {
+		if got, ok := mergeOption(tt.have, tt.o); got != tt.want || ok != tt.ok {
+			t.Errorf("mergeOption(%v, %v) = %v, %v; want %v, %v", tt.have, tt.o, got, ok, tt.want, tt.ok)
+		}
+	}
+}

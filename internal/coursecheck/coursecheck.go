@@ -1,0 +1,242 @@
+// Package coursecheck is the authoring check of a course (the embedded one or an instructor's
+// pack): on every kernel tree given, each exercise's starter fails the way its snippet.yaml
+// says and its solution passes every stage; no snippet is orphaned; ids stay stable against
+// the pack's lessons/ids.lock. What loading already guarantees (ids unique and lowercase,
+// two hints or more, kernel code in lessons only included from the library) is reported by
+// course.Load, before this runs. The builds go through internal/library: one Kbuild run per
+// tree for every starter and solution, with its result cache.
+package coursecheck
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/diag"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/library"
+)
+
+// Rules name what a finding is about.
+const (
+	RuleStarter  = "starter"  // a starter that does not fail as declared
+	RuleSolution = "solution" // a solution that does not pass
+	RuleOrphan   = "orphan"   // a snippet nothing uses
+	RuleIDs      = "ids"      // an id missing from, or gone from, lessons/ids.lock
+)
+
+// Finding is one problem, at the place an author fixes it.
+type Finding struct {
+	// File is relative to the course root; Line is 0 when the finding is about a whole file
+	// or folder.
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	Rule string `json:"rule"`
+	Msg  string `json:"message"`
+	// Diagnostics back a starter or solution finding.
+	Diagnostics []diag.Diagnostic `json:"diagnostics,omitempty"`
+}
+
+// String formats the finding like a compiler message: "file:line: msg".
+func (f Finding) String() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Msg)
+	}
+	return fmt.Sprintf("%s: %s", f.File, f.Msg)
+}
+
+// ExerciseResult is one exercise on every tree.
+type ExerciseResult struct {
+	ID      string `json:"id"`
+	Snippet string `json:"snippet"`
+	// Trees has one entry per tree, in the order of Report.Trees.
+	Trees []ExerciseOnTree `json:"trees"`
+}
+
+// ExerciseOnTree is how an exercise's starter and solution fared on one tree.
+type ExerciseOnTree struct {
+	// Skip says why the exercise cannot be built on the tree; the verdicts are nil then.
+	Skip     string         `json:"skip,omitempty"`
+	Starter  *check.Verdict `json:"starter,omitempty"`
+	Solution *check.Verdict `json:"solution,omitempty"`
+	// StarterOK and SolutionOK say whether each did what it must.
+	StarterOK  bool `json:"starter_ok"`
+	SolutionOK bool `json:"solution_ok"`
+}
+
+// Report is the authoring check of one course.
+type Report struct {
+	Course    string             `json:"course"`
+	Trees     []library.TreeInfo `json:"trees"`
+	Lessons   int                `json:"lessons"`
+	Snippets  int                `json:"snippets"`
+	Exercises []ExerciseResult   `json:"exercises"`
+	// Findings are the problems, sorted by file and line; the check fails when there is any.
+	Findings []Finding `json:"findings"`
+	// Notes say what could not be checked (an exercise no tree can build, no ids.lock).
+	Notes    []string      `json:"notes,omitempty"`
+	Stats    library.Stats `json:"stats"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// OK reports whether the course passed.
+func (r *Report) OK() bool { return len(r.Findings) == 0 }
+
+// Check runs the authoring check of c on trees.
+func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts library.Options) (*Report, error) {
+	if len(trees) == 0 {
+		return nil, library.ErrNoTrees
+	}
+	rep := &Report{Course: c.ID, Trees: library.TreeInfos(trees), Lessons: len(c.Lessons), Snippets: len(c.Snippets)}
+
+	exercises := c.Exercises()
+	var targets []library.Target
+	for _, ex := range exercises {
+		for _, v := range []course.Variant{course.VariantSrc, course.VariantStarter} {
+			t := library.Target{Snippet: ex.Snippet, Variant: v}
+			if !slices.Contains(targets, t) {
+				targets = append(targets, t)
+			}
+		}
+	}
+	res, err := library.Run(ctx, c, trees, targets, opts)
+	if err != nil {
+		return nil, err
+	}
+	rep.Stats, rep.Duration = res.Stats, res.Stats.Duration
+
+	for _, ex := range exercises {
+		er, findings, err := judgeExercise(c, ex, res)
+		if err != nil {
+			return nil, err
+		}
+		rep.Exercises = append(rep.Exercises, er)
+		rep.Findings = append(rep.Findings, findings...)
+		for ti, on := range er.Trees {
+			if on.Skip != "" {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("exercise %s not checked on %s: %s", ex.ID, trees[ti].Release, on.Skip))
+			}
+		}
+	}
+	rep.Findings = append(rep.Findings, orphans(c)...)
+	idFindings, note := checkIDs(c)
+	rep.Findings = append(rep.Findings, idFindings...)
+	if note != "" {
+		rep.Notes = append(rep.Notes, note)
+	}
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
+		if a.File != b.File {
+			return strings.Compare(a.File, b.File)
+		}
+		return a.Line - b.Line
+	})
+	return rep, nil
+}
+
+// judgeExercise applies the exercise's stages to its starter's and solution's builds on
+// every tree.
+func judgeExercise(c *course.Course, ex *course.Exercise, res *library.Results) (ExerciseResult, []Finding, error) {
+	s := ex.Snippet
+	er := ExerciseResult{ID: ex.ID, Snippet: s.ID}
+	src, err := c.Files(s, course.VariantSrc)
+	if err != nil {
+		return er, nil, err
+	}
+	starter, err := c.Files(s, course.VariantStarter)
+	if err != nil {
+		return er, nil, err
+	}
+	var findings []Finding
+	for ti, t := range res.Trees {
+		solCell := res.Cell(ti, library.Target{Snippet: s, Variant: course.VariantSrc})
+		stCell := res.Cell(ti, library.Target{Snippet: s, Variant: course.VariantStarter})
+		if solCell.Skip != "" {
+			er.Trees = append(er.Trees, ExerciseOnTree{Skip: solCell.Skip})
+			continue
+		}
+		on := ExerciseOnTree{
+			Solution: check.Judge(ex, src, "", solCell.Outcome.Judgeable()),
+			Starter:  check.Judge(ex, starter, "", stCell.Outcome.Judgeable()),
+		}
+		on.SolutionOK = on.Solution.Passed
+		if !on.SolutionOK {
+			f := on.Solution.FirstFailure()
+			findings = append(findings, Finding{
+				File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
+				Msg:         fmt.Sprintf("exercise %s: the solution fails on %s at stage %s: %s", ex.ID, t.Release, f.Stage, f.Reason),
+				Diagnostics: f.Diagnostics,
+			})
+		}
+		if msg := starterProblem(s.Starter, on.Starter); msg != "" {
+			var diags []diag.Diagnostic
+			if f := on.Starter.FirstFailure(); f != nil {
+				diags = f.Diagnostics
+			}
+			findings = append(findings, Finding{
+				File: path.Join(s.Dir, "snippet.yaml"), Rule: RuleStarter,
+				Msg:         fmt.Sprintf("exercise %s: the starter %s on %s", ex.ID, msg, t.Release),
+				Diagnostics: diags,
+			})
+		} else {
+			on.StarterOK = true
+		}
+		er.Trees = append(er.Trees, on)
+	}
+	return er, findings, nil
+}
+
+// starterProblem says how a starter's verdict differs from what snippet.yaml declares, or "".
+// The declared stage must be the first that fails, and a declared error code must be among
+// the build's errors.
+func starterProblem(want *course.StarterExpect, v *check.Verdict) string {
+	expected := "at stage " + string(want.Stage)
+	if want.Error != "" {
+		expected += " with " + want.Error
+	}
+	f := v.FirstFailure()
+	switch {
+	case f == nil:
+		return "already passes every stage (snippet.yaml says it fails " + expected + ")"
+	case f.Stage != want.Stage:
+		return fmt.Sprintf("fails at stage %s (%s), but snippet.yaml says it fails %s", f.Stage, f.Reason, expected)
+	case want.Error != "" && !slices.Contains(errorCodes(f.Diagnostics), want.Error):
+		return fmt.Sprintf("fails to build without %s (%s), but snippet.yaml says it fails %s", want.Error, f.Reason, expected)
+	}
+	return ""
+}
+
+func errorCodes(diags []diag.Diagnostic) []string {
+	var codes []string
+	for _, d := range diags {
+		if d.Severity == diag.SeverityError && d.Origin == diag.OriginRustc && d.Code != "" {
+			codes = append(codes, d.Code)
+		}
+	}
+	return codes
+}
+
+// orphans finds snippets no exercise uses and no lesson includes: code nobody reads, which
+// the library check would still have to keep building.
+func orphans(c *course.Course) []Finding {
+	used := map[string]bool{}
+	for _, l := range c.Lessons {
+		for _, id := range l.IncludedSnippets() {
+			used[id] = true
+		}
+		for _, ex := range l.Exercises {
+			used[ex.SnippetID] = true
+		}
+	}
+	var out []Finding
+	for id, s := range c.Snippets {
+		if !used[id] {
+			out = append(out, Finding{File: s.Dir, Rule: RuleOrphan, Msg: fmt.Sprintf("snippet %s is orphaned: no exercise uses it and no lesson includes it", id)})
+		}
+	}
+	return out
+}

@@ -1,0 +1,530 @@
+// Package doctor checks that this machine can build (and boot) the course's exercises against a
+// kernel tree, and says for each problem what to run to fix it. `rfl-tutor doctor` prints its
+// report; the exit code follows Report.OK.
+package doctor
+
+import (
+	"context"
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
+)
+
+// Status is a check's outcome.
+type Status string
+
+const (
+	OK   Status = "ok"
+	Warn Status = "warn" // works, but something is off or an optional stage cannot run
+	Fail Status = "fail" // exercises cannot be checked until this is fixed
+)
+
+// Check is one line of the report.
+type Check struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status Status `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	// Fix is what to run or do, for warnings and failures.
+	Fix string `json:"fix,omitempty"`
+}
+
+// Unavailable is an exercise that cannot be built on the tree, and why.
+type Unavailable struct {
+	ExerciseID string `json:"exercise"`
+	Reason     string `json:"reason"`
+}
+
+// Report is the outcome of Run.
+type Report struct {
+	Tree        string        `json:"tree,omitempty"`
+	Checks      []Check       `json:"checks"`
+	Unavailable []Unavailable `json:"unavailable"`
+}
+
+// OK reports whether no check failed (warnings allowed).
+func (r *Report) OK() bool {
+	for _, c := range r.Checks {
+		if c.Status == Fail {
+			return false
+		}
+	}
+	return true
+}
+
+// Check returns the check with the given id, or nil.
+func (r *Report) Check(id string) *Check {
+	for i := range r.Checks {
+		if r.Checks[i].ID == id {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Input is what doctor examines.
+type Input struct {
+	Tree    *kernel.Tree // nil when none was found
+	FindErr error        // why none was found
+	Course  *course.Course
+	// WorkspaceDir is where learners' exercise copies go; "" skips that check.
+	WorkspaceDir string
+}
+
+// DefaultSource is the kernel source the fixes suggest preparing from (Debian 12's
+// linux-source-6.12 package).
+const DefaultSource = "/usr/src/linux-source-6.12.tar.xz"
+
+// Run performs every check.
+func Run(ctx context.Context, in Input) *Report {
+	return run(ctx, in, toolchain.Env{})
+}
+
+type doctor struct {
+	ctx context.Context
+	in  Input
+	env toolchain.Env
+	t   *kernel.Tree
+	// ready says Rust modules can be built against the tree: tools needed only to prepare a
+	// tree (rust-src, bindgen, libclang) are then warnings, not failures.
+	ready bool
+	min   toolchain.Minimums
+	r     *Report
+}
+
+func run(ctx context.Context, in Input, env toolchain.Env) *Report {
+	d := &doctor{ctx: ctx, in: in, env: env, t: in.Tree, r: &Report{Checks: []Check{}, Unavailable: []Unavailable{}}}
+	kver := semver.MustParse("6.12.0") // what the course targets, when there is no tree to ask
+	srcDir := ""
+	if d.t != nil {
+		d.r.Tree = d.t.Dir
+		d.ready = d.t.RustReady() == nil
+		kver, srcDir = d.t.Version, d.t.SourceDir
+	}
+	d.min = toolchain.MinVersions(ctx, srcDir, kver)
+
+	d.checkTree()
+	d.checkLLVM()
+	rustc := d.checkRustc()
+	d.checkRustSrc(rustc)
+	wrapper := d.checkBindgen()
+	d.checkLibclang(wrapper)
+	d.checkQEMU()
+	d.checkBootImage()
+	d.checkBusybox()
+	d.checkWorkspace()
+	d.unavailable()
+	return d.r
+}
+
+func (d *doctor) add(c Check) { d.r.Checks = append(d.r.Checks, c) }
+
+// prepareFix is the command that makes a Rust-ready tree: again from the same source for a tree
+// we prepared (it resumes), else from Debian's kernel source.
+func (d *doctor) prepareFix() string {
+	if d.t != nil && d.t.Meta != nil && d.t.Meta.Source != "" {
+		return fmt.Sprintf("rfl-tutor kernel prepare --source %s --out %s", d.t.Meta.Source, d.t.Dir)
+	}
+	cmd := "rfl-tutor kernel prepare --source " + DefaultSource
+	if _, err := os.Stat(DefaultSource); err != nil {
+		cmd = "sudo apt-get install linux-source-6.12 && " + cmd
+	}
+	return cmd
+}
+
+// preparing says whether the tool at hand matters now (no ready tree: it is needed to prepare
+// one) or only for rebuilding the tree later.
+func (d *doctor) severity() Status {
+	if d.ready {
+		return Warn
+	}
+	return Fail
+}
+
+func (d *doctor) checkTree() {
+	t := d.t
+	if t == nil {
+		detail := "no kernel tree found"
+		if d.in.FindErr != nil {
+			detail = d.in.FindErr.Error()
+		}
+		d.add(Check{ID: "kernel-tree", Title: "kernel tree", Status: Fail, Detail: detail, Fix: d.prepareFix()})
+		return
+	}
+	who := "not prepared by rfl-tutor"
+	if t.Meta != nil {
+		who = "prepared by rfl-tutor"
+	}
+	d.add(Check{ID: "kernel-tree", Title: "kernel tree", Status: OK, Detail: fmt.Sprintf("Linux %s at %s (%s)", t.Release, t.Dir, who)})
+
+	if t.Config == nil {
+		d.add(Check{ID: "tree-configured", Title: "tree configured", Status: Fail,
+			Detail: "no .config: the tree was never configured, so nothing can be built against it",
+			Fix:    d.prepareFix()})
+		return
+	}
+	if t.ConfigStale {
+		d.add(Check{ID: "tree-configured", Title: "tree configured", Status: Warn,
+			Detail: ".config changed after the last build: module builds still see the old configuration",
+			Fix:    d.buildFix()})
+	} else {
+		d.add(Check{ID: "tree-configured", Title: "tree configured", Status: OK, Detail: t.ConfigFile})
+	}
+
+	if t.Config["RUST"] != "y" {
+		d.add(Check{ID: "config-rust", Title: "CONFIG_RUST", Status: Fail,
+			Detail: "CONFIG_RUST is not set: the kernel was built without Rust support (Debian's own kernels and headers are); " +
+				"modules would fail with error[E0463]: can't find crate for `kernel`",
+			Fix: d.prepareFix()})
+	} else {
+		d.add(Check{ID: "config-rust", Title: "CONFIG_RUST", Status: OK, Detail: "enabled"})
+	}
+
+	missing := t.MissingArtifacts()
+	switch {
+	case len(missing) == 0:
+		d.add(Check{ID: "rust-metadata", Title: "Rust metadata", Status: OK, Detail: strings.Join(kernel.Artifacts, ", ") + " present"})
+	case t.Config["RUST"] == "y" && len(missing) == 1 && missing[0] == "Module.symvers":
+		d.add(Check{ID: "rust-metadata", Title: "Rust metadata", Status: Fail,
+			Detail: "Module.symvers is missing (only modules_prepare ran?): modpost would report every kernel symbol as undefined",
+			Fix:    d.buildFix()})
+	default:
+		why := "module builds would fail with error[E0463]: can't find crate for `kernel`"
+		if t.Config["RUST"] == "y" {
+			why += " (the tree is configured for Rust but not built)"
+		} else {
+			why += " (headers-only or built without Rust)"
+		}
+		fix := d.prepareFix()
+		if t.Config["RUST"] == "y" {
+			fix = d.buildFix()
+		}
+		d.add(Check{ID: "rust-metadata", Title: "Rust metadata", Status: Fail,
+			Detail: "missing " + strings.Join(missing, ", ") + ": " + why, Fix: fix})
+	}
+}
+
+// buildFix builds a configured Rust tree fully (what kernel prepare would do).
+func (d *doctor) buildFix() string {
+	if d.t.Meta != nil {
+		return d.prepareFix()
+	}
+	return fmt.Sprintf("make -C %s %s -j$(nproc)", d.t.Dir, strings.Join(d.t.MakeArgs(), " "))
+}
+
+func (d *doctor) checkLLVM() {
+	t := d.t
+	if t != nil && t.Config != nil {
+		switch {
+		case t.LLVM == "":
+			d.add(Check{ID: "llvm", Title: "LLVM toolchain", Status: Warn,
+				Detail: "the tree was built with GCC (" + t.CCVersionText + "): Rust modules need an LLVM-built kernel to be reliable",
+				Fix:    d.prepareFix()})
+		case t.LLVM == "1":
+			d.add(Check{ID: "llvm", Title: "LLVM toolchain", Status: OK, Detail: "LLVM=1 (the clang in PATH is the tree's clang " + fmt.Sprint(t.ClangMajor()) + ")"})
+		default:
+			major, _ := strconv.Atoi(strings.TrimPrefix(t.LLVM, "-"))
+			if miss := d.env.MissingLLVM(major); len(miss) > 0 {
+				d.add(Check{ID: "llvm", Title: "LLVM toolchain", Status: Fail,
+					Detail: fmt.Sprintf("the tree was built with clang %d (LLVM=%s) but %s %s not installed: builds against it would fail",
+						major, t.LLVM, toolNames(miss), isAre(len(miss))),
+					Fix: "sudo apt-get install " + packages(miss)})
+			} else {
+				d.add(Check{ID: "llvm", Title: "LLVM toolchain", Status: OK, Detail: fmt.Sprintf("LLVM=%s (%s)", t.LLVM, t.CCVersionText)})
+			}
+		}
+		return
+	}
+	if llvms := d.env.FindLLVMs(d.ctx); len(llvms) > 0 {
+		d.add(Check{ID: "llvm", Title: "LLVM toolchain", Status: OK, Detail: fmt.Sprintf("LLVM=%s (%s)", llvms[0].Suffix(), llvms[0].VersionText)})
+		return
+	}
+	miss := d.env.MissingLLVM(19)
+	d.add(Check{ID: "llvm", Title: "LLVM toolchain", Status: Fail,
+		Detail: "no versioned LLVM toolchain (clang-NN, ld.lld-NN, llvm-ar-NN …): preparing a tree needs one",
+		Fix:    "sudo apt-get install " + packages(miss)})
+}
+
+func toolNames(ts []toolchain.Tool) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func packages(ts []toolchain.Tool) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range ts {
+		if !seen[t.Package] {
+			seen[t.Package] = true
+			out = append(out, t.Package)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// checkRustc checks the rustc module builds will use and returns the one whose rust-src matters.
+func (d *doctor) checkRustc() *toolchain.Rustc {
+	t := d.t
+	if t != nil && t.RustcVersionText != "" {
+		if t.Rustc == "" {
+			_, probed := d.env.FindRustc(d.ctx, func(*toolchain.Rustc) bool { return false })
+			var found []string
+			for _, r := range probed {
+				found = append(found, fmt.Sprintf("%s is %q", r.Path, r.VersionText))
+			}
+			if len(found) == 0 {
+				found = append(found, "no rustc installed")
+			}
+			d.add(Check{ID: "rustc", Title: "rustc", Status: Fail,
+				Detail: fmt.Sprintf("the tree was built by %q and no installed rustc prints that (%s): modules would fail with error[E0514] (compiled by an incompatible version of rustc)",
+					t.RustcVersionText, strings.Join(found, "; ")),
+				Fix: "install that rustc again (Debian: sudo apt-get install rustc-web rust-web-src), or rebuild the tree with yours: " + d.prepareFix()})
+			return nil
+		}
+		r, err := d.env.ProbeRustc(d.ctx, t.Rustc)
+		if err != nil {
+			d.add(Check{ID: "rustc", Title: "rustc", Status: Fail, Detail: err.Error(), Fix: "sudo apt-get install rustc-web rust-web-src"})
+			return nil
+		}
+		d.rustcVersion(r, "matches the tree")
+		d.checkRustcPath(r)
+		return r
+	}
+	// No tree to match: the rustc a preparation would pick.
+	r, probed := d.env.FindRustc(d.ctx, (*toolchain.Rustc).HasSrc)
+	if r == nil && len(probed) > 0 {
+		r = probed[0]
+	}
+	if r == nil {
+		d.add(Check{ID: "rustc", Title: "rustc", Status: Fail, Detail: "no rustc found",
+			Fix: "sudo apt-get install rustc-web rust-web-src"})
+		return nil
+	}
+	d.rustcVersion(r, "for preparing a tree")
+	return r
+}
+
+func (d *doctor) rustcVersion(r *toolchain.Rustc, role string) {
+	if r.Version.LessThan(d.min.Rustc) {
+		d.add(Check{ID: "rustc", Title: "rustc", Status: Fail,
+			Detail: fmt.Sprintf("%s is %s, the kernel needs >= %s (%s)", r.Path, r.Version, d.min.Rustc, d.min.From),
+			Fix:    "sudo apt-get install rustc-web rust-web-src"})
+		return
+	}
+	d.add(Check{ID: "rustc", Title: "rustc", Status: OK,
+		Detail: fmt.Sprintf("%s (%s), %s; kernel minimum %s", r.Path, r.VersionText, role, d.min.Rustc)})
+}
+
+// checkRustcPath warns when plain `rustc` in PATH is not the tree's: rfl-tutor passes RUSTC=
+// itself, but a learner running make by hand would get E0514.
+func (d *doctor) checkRustcPath(tree *toolchain.Rustc) {
+	p, err := d.env.LookPath("rustc")
+	if err != nil {
+		d.add(Check{ID: "rustc-path", Title: "rustc in PATH", Status: Warn,
+			Detail: "no rustc in PATH; rfl-tutor uses " + tree.Path + ", but make run by hand would not find one",
+			Fix:    fmt.Sprintf("build by hand with: make -C %s M=$PWD %s modules", d.t.Dir, strings.Join(d.t.MakeArgs(), " "))})
+		return
+	}
+	r, err := d.env.ProbeRustc(d.ctx, p)
+	if err == nil && r.VersionText == tree.VersionText {
+		d.add(Check{ID: "rustc-path", Title: "rustc in PATH", Status: OK, Detail: p + " is the tree's rustc"})
+		return
+	}
+	have := "an unusable rustc"
+	if r != nil {
+		have = r.VersionText
+	}
+	d.add(Check{ID: "rustc-path", Title: "rustc in PATH", Status: Warn,
+		Detail: fmt.Sprintf("`rustc` in PATH is %s (%s), not the tree's %s: rfl-tutor passes RUSTC=%s, but make run by hand without it fails with error[E0514]",
+			p, have, tree.VersionText, tree.Path),
+		Fix: fmt.Sprintf("build by hand with: make -C %s M=$PWD %s modules (or put %s first in PATH)",
+			d.t.Dir, strings.Join(d.t.MakeArgs(), " "), filepath.Dir(tree.Path))})
+}
+
+func (d *doctor) checkRustSrc(r *toolchain.Rustc) {
+	if r == nil {
+		return
+	}
+	if r.HasSrc() {
+		d.add(Check{ID: "rust-src", Title: "rust-src", Status: OK, Detail: r.SrcFile()})
+		return
+	}
+	fix := "sudo apt-get install rust-web-src"
+	if strings.Contains(r.Sysroot, ".rustup") {
+		fix = "rustup component add rust-src"
+	}
+	d.add(Check{ID: "rust-src", Title: "rust-src", Status: d.severity(),
+		Detail: fmt.Sprintf("%s missing: %s cannot build a kernel (needed to prepare or rebuild a tree)", r.SrcFile(), r.Path),
+		Fix:    fix})
+}
+
+// checkBindgen reports bindgen and returns whether it is used through rfl-tutor's wrapper
+// (which needs libclang 14).
+func (d *doctor) checkBindgen() (wrapper bool) {
+	bg, err := d.env.FindBindgen(d.ctx)
+	if err != nil {
+		d.add(Check{ID: "bindgen", Title: "bindgen", Status: d.severity(),
+			Detail: "bindgen not found: needed to prepare or rebuild a tree (not for module builds)",
+			Fix:    "sudo apt-get install bindgen"})
+		return false
+	}
+	if !bg.Version.LessThan(d.min.Bindgen) {
+		d.add(Check{ID: "bindgen", Title: "bindgen", Status: OK,
+			Detail: fmt.Sprintf("%s %s; kernel minimum %s", bg.Path, bg.Version, d.min.Bindgen)})
+		return false
+	}
+	if bg.Version.Major() == 0 && bg.Version.Minor() == 60 {
+		detail := fmt.Sprintf("%s %s is older than the kernel's %s; rfl-tutor kernel prepare runs it through its wrapper", bg.Path, bg.Version, d.min.Bindgen)
+		if d.t != nil && d.t.Bindgen != "" {
+			detail = fmt.Sprintf("%s %s through the tree's wrapper %s", bg.Path, bg.Version, d.t.Bindgen)
+		}
+		d.add(Check{ID: "bindgen", Title: "bindgen", Status: OK, Detail: detail})
+		return true
+	}
+	d.add(Check{ID: "bindgen", Title: "bindgen", Status: d.severity(),
+		Detail: fmt.Sprintf("%s %s is older than the kernel's minimum %s", bg.Path, bg.Version, d.min.Bindgen),
+		Fix:    "sudo apt-get install bindgen (Debian 12's 0.60 works through rfl-tutor's wrapper), or cargo install bindgen-cli"})
+	return false
+}
+
+func (d *doctor) checkLibclang(wrapper bool) {
+	if wrapper {
+		if lc, err := d.env.FindLibclang(14); err == nil {
+			d.add(Check{ID: "libclang", Title: "libclang", Status: OK, Detail: fmt.Sprintf("libclang 14 (%s) for bindgen 0.60", lc.File)})
+		} else {
+			d.add(Check{ID: "libclang", Title: "libclang", Status: d.severity(),
+				Detail: "bindgen 0.60 needs libclang 14 (newer ones make it panic); not found in /usr/lib/llvm-14/lib",
+				Fix:    "sudo apt-get install libclang1-14"})
+		}
+		return
+	}
+	lcs := d.env.Libclangs()
+	if len(lcs) == 0 {
+		d.add(Check{ID: "libclang", Title: "libclang", Status: d.severity(),
+			Detail: "no libclang found under /usr/lib/llvm-*/lib: bindgen cannot run",
+			Fix:    "sudo apt-get install libclang1-19"})
+		return
+	}
+	lc := lcs[0]
+	if uint64(lc.Major) < d.min.LLVM.Major() {
+		d.add(Check{ID: "libclang", Title: "libclang", Status: d.severity(),
+			Detail: fmt.Sprintf("libclang %d (%s) is older than the kernel's minimum %s", lc.Major, lc.File, d.min.LLVM),
+			Fix:    "sudo apt-get install libclang1-19"})
+		return
+	}
+	d.add(Check{ID: "libclang", Title: "libclang", Status: OK, Detail: fmt.Sprintf("libclang %d (%s); kernel minimum %s", lc.Major, lc.File, d.min.LLVM)})
+}
+
+func (d *doctor) checkQEMU() {
+	if p, err := d.env.LookPath("qemu-system-x86_64"); err == nil {
+		d.add(Check{ID: "qemu", Title: "QEMU (boot stage)", Status: OK, Detail: p})
+		return
+	}
+	d.add(Check{ID: "qemu", Title: "QEMU (boot stage)", Status: Warn,
+		Detail: "qemu-system-x86_64 not found: exercises build, but the boot stage cannot load them",
+		Fix:    "sudo apt-get install qemu-system-x86"})
+}
+
+func (d *doctor) checkBootImage() {
+	if d.t == nil || d.t.Config == nil {
+		return
+	}
+	img := filepath.Join(d.t.Dir, "arch", "x86", "boot", "bzImage")
+	if _, err := os.Stat(img); err == nil {
+		d.add(Check{ID: "boot-image", Title: "bzImage (boot stage)", Status: OK, Detail: img})
+		return
+	}
+	d.add(Check{ID: "boot-image", Title: "bzImage (boot stage)", Status: Warn,
+		Detail: img + " missing: the boot stage cannot run",
+		Fix:    fmt.Sprintf("make -C %s %s bzImage", d.t.Dir, strings.Join(d.t.MakeArgs(), " "))})
+}
+
+func (d *doctor) checkBusybox() {
+	p, err := d.env.LookPath("busybox")
+	if err != nil {
+		d.add(Check{ID: "busybox", Title: "busybox (boot stage)", Status: Warn,
+			Detail: "busybox not found: the boot stage's initramfs needs a static busybox",
+			Fix:    "sudo apt-get install busybox-static"})
+		return
+	}
+	static, err := isStatic(p)
+	switch {
+	case err != nil:
+		d.add(Check{ID: "busybox", Title: "busybox (boot stage)", Status: Warn, Detail: err.Error(), Fix: "sudo apt-get install busybox-static"})
+	case !static:
+		d.add(Check{ID: "busybox", Title: "busybox (boot stage)", Status: Warn,
+			Detail: p + " is dynamically linked: it cannot run alone in the boot stage's initramfs",
+			Fix:    "sudo apt-get install busybox-static"})
+	default:
+		d.add(Check{ID: "busybox", Title: "busybox (boot stage)", Status: OK, Detail: p + " (static)"})
+	}
+}
+
+// isStatic reports whether the ELF executable at path needs no dynamic loader.
+func isStatic(path string) (bool, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (d *doctor) checkWorkspace() {
+	dir := d.in.WorkspaceDir
+	if dir == "" {
+		return
+	}
+	err := os.MkdirAll(dir, 0o755)
+	if err == nil {
+		var f *os.File
+		if f, err = os.CreateTemp(dir, ".doctor-*"); err == nil {
+			f.Close()
+			err = os.Remove(f.Name())
+		}
+	}
+	if err != nil {
+		d.add(Check{ID: "workspace", Title: "workspace", Status: Fail,
+			Detail: fmt.Sprintf("%s is not writable: %v", dir, err),
+			Fix:    fmt.Sprintf("fix its permissions (ls -ld %s), or point RFL_TUTOR_WORKSPACE at a writable directory", dir)})
+		return
+	}
+	d.add(Check{ID: "workspace", Title: "workspace", Status: OK, Detail: dir + " (writable)"})
+}
+
+func (d *doctor) unavailable() {
+	if d.t == nil || d.in.Course == nil {
+		return
+	}
+	for _, l := range d.in.Course.Lessons {
+		for _, ex := range l.Exercises {
+			if why := kernel.Unavailable(d.t, ex.Snippet); why != "" {
+				d.r.Unavailable = append(d.r.Unavailable, Unavailable{ExerciseID: ex.ID, Reason: why})
+			}
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package kprep
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// quietLine matches Kbuild's quiet-mode progress lines ("  CC      init/main.o",
+// "  RUSTC L rust/core.o", "  LD [M]  …"): one per step of the build.
+var quietLine = regexp.MustCompile(`^  [A-Z][A-Z0-9_]{1,15} `)
+
+// progress counts quiet lines against an expected total and reports them.
+type progress struct {
+	done, total int
+	report      func(done, total int, line string)
+	// persist records the count now and then, so a killed build resumes its bar near where it
+	// stopped.
+	persist   func(done int)
+	persisted time.Time
+}
+
+func (p *progress) line(s string) {
+	p.done++
+	if p.done >= p.total {
+		// Past the estimate: keep the bar just short of full until the build really ends.
+		p.total = p.done + 1
+	}
+	if p.report != nil {
+		p.report(p.done, p.total, s)
+	}
+	if p.persist != nil && time.Since(p.persisted) > 10*time.Second {
+		p.persisted = time.Now()
+		p.persist(p.done)
+	}
+}
+
+// tailLines keeps the last lines of a command's output for its error message.
+type tailLines struct {
+	lines []string
+	max   int
+}
+
+func (t *tailLines) add(s string) {
+	if len(t.lines) == t.max {
+		t.lines = t.lines[1:]
+	}
+	t.lines = append(t.lines, s)
+}
+
+// runner runs the build's commands with one environment, logging everything.
+type runner struct {
+	env  []string
+	log  io.Writer
+	prog *progress
+}
+
+// CommandError is a failed build step, with the end of its output.
+type CommandError struct {
+	Step    string
+	Err     error
+	Tail    []string
+	LogPath string
+}
+
+func (e *CommandError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed: %v", e.Step, e.Err)
+	if len(e.Tail) > 0 {
+		b.WriteString("\n  " + strings.Join(e.Tail, "\n  "))
+	}
+	if e.LogPath != "" {
+		fmt.Fprintf(&b, "\nfull log: %s", e.LogPath)
+	}
+	return b.String()
+}
+
+func (e *CommandError) Unwrap() error { return e.Err }
+
+// run runs name args, streaming merged stdout/stderr to the log and the progress counter. On
+// cancellation the whole process group gets SIGTERM, then SIGKILL: make's children (clang,
+// rustc) must not keep building after we return.
+func (r *runner) run(ctx context.Context, step string, name string, args ...string) error {
+	fmt.Fprintf(r.log, "\n== %s  %s: %s %s\n", time.Now().Format(time.RFC3339), step, name, strings.Join(args, " "))
+	cmd := exec.Command(name, args...)
+	cmd.Env = r.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		return &CommandError{Step: step, Err: err}
+	}
+	pw.Close()
+
+	stop := make(chan struct{})
+	killed := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			pgid := cmd.Process.Pid
+			_ = syscall.Kill(-pgid, syscall.SIGTERM)
+			select {
+			case <-stop:
+			case <-time.After(5 * time.Second):
+				_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			}
+			close(killed)
+		case <-stop:
+		}
+	}()
+
+	tail := &tailLines{max: 30}
+	br := bufio.NewReaderSize(pr, 64*1024)
+	for {
+		s, err := br.ReadString('\n')
+		if s != "" {
+			io.WriteString(r.log, s)
+			s = strings.TrimRight(s, "\r\n")
+			tail.add(s)
+			if r.prog != nil && quietLine.MatchString(s) {
+				r.prog.line(strings.TrimSpace(s))
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	pr.Close()
+	werr := cmd.Wait()
+	close(stop)
+	if ctx.Err() != nil {
+		<-killed
+		return fmt.Errorf("%s: %w", step, ctx.Err())
+	}
+	if werr != nil {
+		return &CommandError{Step: step, Err: werr, Tail: tail.lines}
+	}
+	return nil
+}
+
+// buildEnv is the environment for make: the caller's, minus what would change the build behind
+// our back (a parent make's jobserver, an ARCH or KBUILD_OUTPUT meant for something else), with
+// PATH starting with the given directories.
+func buildEnv(base []string, path string, prepend ...string) []string {
+	drop := map[string]bool{
+		"MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true, "MAKEOVERRIDES": true, "GNUMAKEFLAGS": true,
+		"ARCH": true, "SUBARCH": true, "CROSS_COMPILE": true, "KBUILD_OUTPUT": true, "KBUILD_EXTMOD": true,
+		"KCONFIG_CONFIG": true, "O": true, "M": true, "PATH": true,
+	}
+	var env []string
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		if !drop[k] {
+			env = append(env, kv)
+		}
+	}
+	for i := len(prepend) - 1; i >= 0; i-- {
+		if prepend[i] != "" {
+			path = prepend[i] + string(os.PathListSeparator) + path
+		}
+	}
+	return append(env, "PATH="+path)
+}

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/lipgloss/v2"
+)
+
+func lipglossSize(s string) (int, int) { return lipgloss.Size(s) }
+
+// TestGolden compares whole screens, ANSI stripped, at two terminal sizes.
+func TestGolden(t *testing.T) {
+	sizes := [][2]int{{80, 24}, {120, 40}}
+	scenes := []struct {
+		name  string
+		setup func(t *testing.T, h *harness)
+	}{
+		{"list", func(t *testing.T, h *harness) {}},
+		{"lesson", func(t *testing.T, h *harness) {
+			h.key("j", "enter")
+			h.waitFor("the lesson", 5*time.Second, func() bool { return h.m.lesson.shown != docKey{} })
+		}},
+		{"exercise-diagnostics", func(t *testing.T, h *harness) {
+			openHello(t, h)
+			h.key("c")
+			h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
+		}},
+		{"help", func(t *testing.T, h *harness) {
+			openHello(t, h)
+			h.key("?")
+		}},
+	}
+	for _, size := range sizes {
+		for _, sc := range scenes {
+			name := fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1])
+			t.Run(name, func(t *testing.T) {
+				h := newHarness(t, size[0], size[1])
+				sc.setup(t, h)
+				golden(t, name, trimRight(h.screen()))
+			})
+		}
+	}
+	for _, size := range [][2]int{{50, 12}, {59, 30}} {
+		name := fmt.Sprintf("too-small-%dx%d", size[0], size[1])
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, size[0], size[1])
+			golden(t, name, trimRight(h.screen()))
+		})
+	}
+}
+
+// trimRight drops trailing spaces, which carry no meaning in a golden file and which editors
+// strip.
+func trimRight(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

@@ -1,0 +1,118 @@
+// Package keys is the one key map of the TUI. Every binding is declared here with its help text,
+// so the `?` screen, the short help line and the key handling can never disagree; components
+// match presses with key.Matches and list the bindings that apply to them.
+package keys
+
+import (
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap holds every binding. It implements help.KeyMap for the bindings that work everywhere;
+// panes show their own subsets through Set.
+type KeyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	Open   key.Binding
+	Back   key.Binding
+	Filter key.Binding
+	Help   key.Binding
+	Quit   key.Binding
+
+	// Lesson view.
+	Exercise     key.Binding
+	Quiz         key.Binding
+	Answer       key.Binding
+	NextQuestion key.Binding
+	PrevQuestion key.Binding
+
+	// Exercise pane.
+	Edit     key.Binding
+	Check    key.Binding
+	Watch    key.Binding
+	Hint     key.Binding
+	Solution key.Binding
+	Reset    key.Binding
+	Cancel   key.Binding
+	NextTab  key.Binding
+	PrevTab  key.Binding
+
+	// Confirmation prompts.
+	Confirm key.Binding
+	Deny    key.Binding
+}
+
+// Default returns the key map. The keys follow less and vim where a learner may already know
+// them (j/k, g/G, /) and are otherwise the first letter of what they do.
+func Default() *KeyMap {
+	return &KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn/space", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
+
+		Open:   key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", "open")),
+		Back:   key.NewBinding(key.WithKeys("esc", "left", "backspace"), key.WithHelp("esc", "back")),
+		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Exercise:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "exercise")),
+		Quiz:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test yourself")),
+		Answer:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "answer")),
+		NextQuestion: key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n", "next question")),
+		PrevQuestion: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous question")),
+
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Check:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
+		Watch:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch on/off")),
+		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "next hint")),
+		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
+		Reset:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset to starter")),
+		Cancel:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc/ctrl+c", "cancel build")),
+		NextTab:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+		PrevTab:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
+
+		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		Deny:    key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+	}
+}
+
+// ShortHelp is the global bindings, for the help line of screens without their own.
+func (k *KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Help, k.Back, k.Quit}
+}
+
+// FullHelp is every binding, grouped by where it applies: the `?` screen.
+func (k *KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Back, k.Filter, k.Help, k.Quit},
+		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
+		{k.Edit, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab},
+	}
+}
+
+// Set is a help.KeyMap over a subset of the bindings: what one pane shows in its help line and
+// on the `?` screen.
+type Set struct {
+	Short []key.Binding
+	Full  [][]key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (s Set) ShortHelp() []key.Binding { return s.Short }
+
+// FullHelp implements help.KeyMap.
+func (s Set) FullHelp() [][]key.Binding {
+	if s.Full == nil {
+		return [][]key.Binding{s.Short}
+	}
+	return s.Full
+}

@@ -1,0 +1,146 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"image/color"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+)
+
+func TestViewDeclaresAltScreenAndMouse(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	v := h.m.View()
+	if !v.AltScreen || v.MouseMode != tea.MouseModeCellMotion {
+		t.Fatalf("AltScreen %v, MouseMode %v", v.AltScreen, v.MouseMode)
+	}
+}
+
+func TestViewFillsTheScreenExactly(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 16}} {
+		h := newHarness(t, size[0], size[1])
+		check := func(where string) {
+			t.Helper()
+			w, hgt := lipglossSize(h.m.View().Content)
+			if w > size[0] || hgt != size[1] {
+				t.Errorf("%dx%d %s: view is %dx%d", size[0], size[1], where, w, hgt)
+			}
+		}
+		check("list")
+		h.key("j", "enter")
+		h.waitFor("the lesson", 5*time.Second, func() bool { return h.m.lesson.shown != docKey{} })
+		check("lesson")
+		h.key("x")
+		h.key("c")
+		h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
+		check("exercise")
+		h.key("?")
+		check("help")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	h := newHarness(t, 50, 12)
+	h.contains("The terminal is too small: 50×12.")
+	h.key("j", "enter") // ignored
+	if h.m.screen != screenList {
+		t.Fatal("keys acted on a screen that is not shown")
+	}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.lacks("too small")
+	h.contains("Lessons")
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 10})
+	h.contains("too small")
+	_, cmd := h.m.Update(keyPress("q"))
+	if cmd == nil {
+		t.Fatal("q does not quit on a too-small terminal")
+	}
+}
+
+func TestHelpScreen(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	openHello(t, h)
+	h.key("?")
+	for _, want := range []string{"Keys on this screen", "edit", "check", "watch on/off", "cancel build", "reset to starter", "next hint", "solution"} {
+		h.contains(want)
+	}
+	h.key("?")
+	h.lacks("? or esc closes this")
+	h.key("?", "esc")
+	h.lacks("? or esc closes this")
+	if h.m.screen != screenExercise {
+		t.Fatal("esc closing the help also left the pane")
+	}
+}
+
+func TestBackgroundColour(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	if !h.c.Dark || !h.c.Styles.Dark {
+		t.Fatal("not dark before the terminal answered")
+	}
+	h.send(tea.BackgroundColorMsg{Color: color.RGBA{0xfa, 0xfa, 0xfa, 0xff}})
+	if h.c.Dark || h.c.Styles.Dark {
+		t.Fatal("a light background kept the dark styles")
+	}
+	h.send(tea.BackgroundColorMsg{Color: color.Black})
+	if !h.c.Dark {
+		t.Fatal("a dark background kept the light styles")
+	}
+}
+
+func TestStatusBar(t *testing.T) {
+	h := newHarness(t, 100, 30, func(o *Options) {
+		o.Doctor = func(context.Context) Health { return Health{Summary: "rustc does not match the tree"} }
+	})
+	h.contains("Linux 6.12.117 · /srv/ktree")
+	h.contains("doctor ✗ rustc does not match the tree")
+	h.send(flashMsg{text: "something happened"})
+	h.contains("something happened")
+	h.lacks("/srv/ktree")
+	h.send(flashExpiredMsg{id: h.m.status.flashID})
+	h.contains("/srv/ktree")
+}
+
+// failingStore refuses every write.
+type failingStore struct{ ProgressStore }
+
+func (f failingStore) Update(func(*progress.State) error) error {
+	return errors.New("disk full")
+}
+
+func TestProgressWriteFailureIsShown(t *testing.T) {
+	h := newHarness(t, 100, 30, func(o *Options) { o.Progress = failingStore{o.Progress} })
+	h.key("enter")
+	h.contains("Progress not saved: disk full")
+}
+
+func TestNewRefusesNewerProgressFile(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	o := h.m.optionsForTest()
+	o.Progress = versionStore{}
+	if _, err := New(context.Background(), o); err == nil {
+		t.Fatal("a progress file from a newer version was accepted")
+	}
+}
+
+type versionStore struct{ ProgressStore }
+
+func (versionStore) Load() (*progress.State, error) {
+	return nil, &progress.VersionError{Path: "p.json", Version: 9, Supported: 1}
+}
+
+func TestMouseWheelInList(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if h.m.list.cursor != 1 {
+		t.Fatalf("cursor %d after a wheel step", h.m.list.cursor)
+	}
+	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	if h.m.list.cursor != 0 {
+		t.Fatalf("cursor %d after wheel up", h.m.list.cursor)
+	}
+}
