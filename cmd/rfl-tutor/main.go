@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 )
 
@@ -22,6 +23,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// when it is cancelled, so make and rustc never outlive us.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Be the reaper of our builds' orphans: where PID 1 does not reap (containers), a killed
+	// rustc would otherwise linger as a zombie inside the cancelled build's process group.
+	_ = build.AdoptOrphans()
 
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)

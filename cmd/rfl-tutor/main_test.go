@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 )
 
 // isolate points every XDG directory and the progress file at a fresh temp dir, so tests never
@@ -176,5 +180,71 @@ func TestResetNeedsConfirmation(t *testing.T) {
 	}
 	if !strings.Contains(out, "starter again") {
 		t.Errorf("reset --yes: %s", out)
+	}
+}
+
+// TestPlantedDefectsExitTwo runs `list` on the course package's pack with ten planted defects
+// (one of each kind the loader validates) and expects ten problems, each naming its file and
+// line (the escaping symlink, a path-level problem, names its file), and exit status 2.
+func TestPlantedDefectsExitTwo(t *testing.T) {
+	isolate(t)
+	tmp := t.TempDir()
+	pack := filepath.Join(tmp, "pack")
+	if err := os.CopyFS(pack, os.DirFS(filepath.Join("..", "..", "internal", "course", "testdata", "defects"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "outside.rs"), []byte("secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../../../outside.rs", filepath.Join(pack, "snippets/hello/src/leak.rs")); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := cli(t, "list", "--course", pack)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2\n%s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 11 || !strings.Contains(lines[0], "10 problem(s)") {
+		t.Fatalf("want a header and 10 problems:\n%s", errOut)
+	}
+	withLine := regexp.MustCompile(`^  (lessons|snippets)/[^:]+:\d+: `)
+	for _, l := range lines[1:] {
+		if !withLine.MatchString(l) && !strings.Contains(l, "symlink points outside") {
+			t.Errorf("problem without file:line: %q", l)
+		}
+	}
+}
+
+// TestCheckAgainstRealTree is the headless end-to-end check: the starter as shipped fails
+// (exit 1), the solution passes (exit 0), and the attempt is recorded.
+func TestCheckAgainstRealTree(t *testing.T) {
+	kdir := testkernel.Dir(t)
+	isolate(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out, errOut, code := cli(t, "check", "hello-module", "--kdir", kdir)
+	if code != 1 || !strings.Contains(out, "FAIL") || !strings.Contains(errOut, "created your copy") {
+		t.Fatalf("starter: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, errOut, code = cli(t, "check", "hello-module", "--kdir", kdir, "--solution", "--json")
+	if code != 0 {
+		t.Fatalf("solution: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var v check.Verdict
+	if err := json.Unmarshal([]byte(out), &v); err != nil || !v.Passed || len(v.Stages) != 4 {
+		t.Fatalf("solution verdict: %v %+v", err, v)
+	}
+	var rep progressReport
+	jout, _, _ := cli(t, "progress", "--json")
+	if err := json.Unmarshal([]byte(jout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range rep.Exercises {
+		if e.ID == "hello-module" && (e.Attempts != 1 || e.Passed) {
+			t.Errorf("progress: %+v (the --solution check must not count as the learner's attempt)", e)
+		}
+	}
+	_, errOut, code = cli(t, "check", "hello-module", "--kdir", filepath.Join(t.TempDir(), "nowhere"))
+	if code != 2 || errOut == "" {
+		t.Errorf("missing tree: exit %d, %q", code, errOut)
 	}
 }

@@ -168,7 +168,7 @@ func judgeExercise(c *course.Course, ex *course.Exercise, res *library.Results) 
 			f := on.Solution.FirstFailure()
 			findings = append(findings, Finding{
 				File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
-				Msg:         fmt.Sprintf("exercise %s: the solution fails on %s at stage %s: %s", ex.ID, t.Release, f.Stage, f.Reason),
+				Msg:         fmt.Sprintf("exercise %s: on %s the solution fails at stage %s: %s", ex.ID, t.Release, f.Stage, f.Reason),
 				Diagnostics: f.Diagnostics,
 			})
 		}
@@ -179,7 +179,7 @@ func judgeExercise(c *course.Course, ex *course.Exercise, res *library.Results) 
 			}
 			findings = append(findings, Finding{
 				File: path.Join(s.Dir, "snippet.yaml"), Rule: RuleStarter,
-				Msg:         fmt.Sprintf("exercise %s: the starter %s on %s", ex.ID, msg, t.Release),
+				Msg:         fmt.Sprintf("exercise %s: on %s the starter %s", ex.ID, t.Release, msg),
 				Diagnostics: diags,
 			})
 		} else {

@@ -141,8 +141,8 @@ func (d *doctor) prepareFix() string {
 	return cmd
 }
 
-// preparing says whether the tool at hand matters now (no ready tree: it is needed to prepare
-// one) or only for rebuilding the tree later.
+// severity is how much a tool needed only to prepare or rebuild a tree matters: a failure when
+// there is no ready tree (one must be prepared), a warning when there is.
 func (d *doctor) severity() Status {
 	if d.ready {
 		return Warn

@@ -122,10 +122,9 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 	prog := &progress{fn: opts.OnProgress, seen: map[*job]bool{}}
 	cc := cache{dir: opts.CacheDir}
 	type planned struct {
-		tree    int
-		name    string
-		jobs    []*job
-		workDir string
+		tree int
+		name string
+		jobs []*job
 	}
 	var batches []planned
 	cellOf := map[*job]*Cell{}

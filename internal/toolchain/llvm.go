@@ -2,6 +2,7 @@ package toolchain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,6 +111,9 @@ func (e Env) ProbeClang(ctx context.Context) (path string, version *semver.Versi
 	}
 	return p, version, nil
 }
+
+// ErrNoLibclang means no libclang shared library was found.
+var ErrNoLibclang = errors.New("libclang not found")
 
 // Libclang is a libclang shared library of one LLVM major version.
 type Libclang struct {

@@ -2,7 +2,6 @@ package toolchain
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -139,6 +138,3 @@ func (e Env) cmdEnv() []string {
 	}
 	return append(out, "PATH="+e.Path)
 }
-
-// ErrNoLibclang means no libclang shared library was found.
-var ErrNoLibclang = errors.New("libclang not found")

@@ -354,7 +354,7 @@ func (p *exercisePane) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.startCheck()
 	case key.Matches(msg, k.Edit):
 		return p.edit(p.file, 0)
-	case key.Matches(msg, k.Open) && p.tab == tabDiagnostics && len(p.diags) > 0:
+	case key.Matches(msg, k.EditAt) && p.tab == tabDiagnostics && len(p.diags) > 0:
 		d := p.diags[p.diagSel]
 		return p.edit(p.diagFile(d), d.Line)
 	case key.Matches(msg, k.Watch):
@@ -723,7 +723,7 @@ func (p *exercisePane) FullHelp() [][]key.Binding {
 	k := p.c.Keys
 	return [][]key.Binding{
 		{k.Edit, k.Check, k.Watch, k.Cancel, k.Reset},
-		{k.Hint, k.Solution, k.NextTab, k.PrevTab, k.Open},
+		{k.Hint, k.Solution, k.NextTab, k.PrevTab, k.EditAt},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
+	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
@@ -98,9 +99,9 @@ func (f *fakeChecker) Check(ctx context.Context, ex *course.Exercise, dir string
 func failingVerdict(dir string) *check.Verdict {
 	d := diag.Diagnostic{
 		Severity: diag.SeverityError, Code: "E0425",
-		Message:    "cannot find value `__LOG_PREFIX` in this scope",
-		File:       filepath.Join(dir, "hello.rs"),
-		Line:       16, Column: 9,
+		Message: "cannot find value `__LOG_PREFIX` in this scope",
+		File:    filepath.Join(dir, "hello.rs"),
+		Line:    16, Column: 9,
 		SourceLine: `        pr_info!("Hello\n");`,
 		Labels:     []diag.Label{{Line: 16, Column: 9, Width: 19, Primary: true, Text: "not found in this scope"}},
 		Notes:      []string{"note: this error originates in the macro `pr_info`"},
@@ -180,7 +181,9 @@ func newHarness(t testing.TB, w, h int, opts ...harnessOpt) *harness {
 		Checker:   fc,
 		Workspace: workspace.New("ws"),
 		Progress:  store,
-		Doctor:    func(context.Context) Health { return Health{OK: true, Summary: "all checks pass"} },
+		Doctor: func(context.Context) *doctor.Report {
+			return &doctor.Report{Checks: []doctor.Check{{ID: "kernel-tree", Title: "kernel tree", Status: doctor.OK}, {ID: "rustc", Title: "rustc", Status: doctor.OK}}}
+		},
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -10,7 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/course")
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
+)
 
 // openLessonMsg asks the root to show a lesson.
 type openLessonMsg struct{ lesson *course.Lesson }

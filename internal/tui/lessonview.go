@@ -26,7 +26,7 @@ type lessonView struct {
 	vp    viewport.Model
 	raw   []string // the rendering's lines
 	lines []string // raw cut to the pane's width
-	shown docKey // the rendering in the viewport; zero before the first arrives
+	shown docKey   // the rendering in the viewport; zero before the first arrives
 	err   error
 
 	quiz     bool // the questions replace the text

@@ -41,6 +41,11 @@ func (p *pager) view(w, h int) string {
 // to fit) and padded to exactly h lines.
 func window(lines []string, off, w, h int) string {
 	var b strings.Builder
+	size := h
+	for i := max(off, 0); i < len(lines) && i < off+h; i++ {
+		size += len(lines[i])
+	}
+	b.Grow(size)
 	for i := range h {
 		if i > 0 {
 			b.WriteByte('\n')

@@ -9,8 +9,26 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 )
+
+func TestHealthOf(t *testing.T) {
+	check := func(id string, st doctor.Status) doctor.Check { return doctor.Check{ID: id, Title: id, Status: st} }
+	for _, tc := range []struct {
+		checks []doctor.Check
+		want   health
+	}{
+		{[]doctor.Check{check("a", doctor.OK), check("b", doctor.OK)}, health{true, "all 2 checks pass"}},
+		{[]doctor.Check{check("a", doctor.OK), check("b", doctor.Warn)}, health{true, "ok, 1 warning(s)"}},
+		{[]doctor.Check{check("a", doctor.Fail), check("b", doctor.Warn)}, health{false, "a failed: run rfl-tutor doctor"}},
+		{[]doctor.Check{check("a", doctor.Fail), check("b", doctor.Fail)}, health{false, "2 problems: run rfl-tutor doctor"}},
+	} {
+		if got := healthOf(&doctor.Report{Checks: tc.checks}); got != tc.want {
+			t.Errorf("%v: %+v, want %+v", tc.checks, got, tc.want)
+		}
+	}
+}
 
 func TestViewDeclaresAltScreenAndMouse(t *testing.T) {
 	h := newHarness(t, 80, 24)
@@ -94,10 +112,15 @@ func TestBackgroundColour(t *testing.T) {
 
 func TestStatusBar(t *testing.T) {
 	h := newHarness(t, 100, 30, func(o *Options) {
-		o.Doctor = func(context.Context) Health { return Health{Summary: "rustc does not match the tree"} }
+		o.Doctor = func(context.Context) *doctor.Report {
+			return &doctor.Report{Checks: []doctor.Check{
+				{ID: "kernel-tree", Title: "kernel tree", Status: doctor.OK},
+				{ID: "rustc", Title: "rustc version", Status: doctor.Fail},
+			}}
+		}
 	})
 	h.contains("Linux 6.12.117 · /srv/ktree")
-	h.contains("doctor ✗ rustc does not match the tree")
+	h.contains("doctor ✗ rustc version failed: run rfl-tutor doctor")
 	h.send(flashMsg{text: "something happened"})
 	h.contains("something happened")
 	h.lacks("/srv/ktree")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/keys"
@@ -39,8 +40,9 @@ type Options struct {
 	TreeErr error
 	// Checker judges exercises; nil without a tree.
 	Checker Checker
-	// Doctor, when set, is run once in the background; its verdict shows in the status bar.
-	Doctor    func(context.Context) Health
+	// Doctor, when set, is run once in the background (it starts rustc); a summary of its
+	// report shows in the status bar.
+	Doctor    func(context.Context) *doctor.Report
 	Workspace *workspace.Workspace
 	Progress  ProgressStore
 

@@ -9,17 +9,43 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
 )
 
-// Health is the doctor's verdict in a few words, for the status bar.
-type Health struct {
-	OK bool
-	// Summary is short: "all checks pass", "rustc does not match the tree".
-	Summary string
+// health is the doctor's verdict in a few words, for the status bar.
+type health struct {
+	ok      bool
+	summary string // "all 9 checks pass", "kernel tree failed (run rfl-tutor doctor)"
+}
+
+// healthOf sums up a doctor's report: failures first, then warnings.
+func healthOf(r *doctor.Report) health {
+	if r == nil {
+		return health{summary: "did not run"}
+	}
+	var failed, warned []string
+	for _, c := range r.Checks {
+		switch c.Status {
+		case doctor.Fail:
+			failed = append(failed, c.Title)
+		case doctor.Warn:
+			warned = append(warned, c.Title)
+		}
+	}
+	switch {
+	case len(failed) == 1:
+		return health{summary: failed[0] + " failed: run rfl-tutor doctor"}
+	case len(failed) > 1:
+		return health{summary: fmt.Sprintf("%d problems: run rfl-tutor doctor", len(failed))}
+	case len(warned) > 0:
+		return health{ok: true, summary: fmt.Sprintf("ok, %d warning(s)", len(warned))}
+	}
+	return health{ok: true, summary: fmt.Sprintf("all %d checks pass", len(r.Checks))}
 }
 
 // doctorMsg carries the doctor's verdict.
-type doctorMsg struct{ health Health }
+type doctorMsg struct{ health health }
 
 // flashMsg shows a message in the status bar for a while.
 type flashMsg struct {
@@ -43,8 +69,8 @@ type statusBar struct {
 	c     *Common
 	width int
 
-	doctor     func(context.Context) Health
-	health     *Health
+	doctor     func(context.Context) *doctor.Report
+	health     *health
 	flashText  string
 	flashBad   bool
 	flashID    int
@@ -52,8 +78,8 @@ type statusBar struct {
 	treeString string
 }
 
-func newStatusBar(c *Common, doctor func(context.Context) Health) *statusBar {
-	b := &statusBar{c: c, doctor: doctor}
+func newStatusBar(c *Common, run func(context.Context) *doctor.Report) *statusBar {
+	b := &statusBar{c: c, doctor: run}
 	switch t := c.Tree; {
 	case t != nil:
 		b.treeString = fmt.Sprintf("Linux %s · %s", t.Release, t.Dir)
@@ -77,8 +103,8 @@ func (b *statusBar) runDoctor() tea.Cmd {
 	if b.doctor == nil {
 		return nil
 	}
-	ctx, doctor := b.c.Ctx, b.doctor
-	return func() tea.Msg { return doctorMsg{health: doctor(ctx)} }
+	ctx, run := b.c.Ctx, b.doctor
+	return func() tea.Msg { return doctorMsg{health: healthOf(run(ctx))} }
 }
 
 // SetSize implements the component contract (the bar is one line).
@@ -113,10 +139,10 @@ func (b *statusBar) View() string {
 	case b.doctor == nil:
 	case b.health == nil:
 		right = s.StatusBar.Render(" doctor: checking… ")
-	case b.health.OK:
-		right = s.StatusOK.Render(" doctor ✓ " + b.health.Summary + " ")
+	case b.health.ok:
+		right = s.StatusOK.Render(" doctor ✓ " + b.health.summary + " ")
 	default:
-		right = s.StatusBad.Render(" doctor ✗ " + b.health.Summary + " ")
+		right = s.StatusBad.Render(" doctor ✗ " + b.health.summary + " ")
 	}
 
 	var mid string

@@ -38,6 +38,7 @@ type KeyMap struct {
 	Solution key.Binding
 	Reset    key.Binding
 	Cancel   key.Binding
+	EditAt   key.Binding
 	NextTab  key.Binding
 	PrevTab  key.Binding
 
@@ -76,6 +77,7 @@ func Default() *KeyMap {
 		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
 		Reset:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset to starter")),
 		Cancel:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc/ctrl+c", "cancel build")),
+		EditAt:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit at the diagnostic")),
 		NextTab:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
 		PrevTab:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
 
@@ -95,7 +97,7 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Back, k.Filter, k.Help, k.Quit},
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
-		{k.Edit, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab},
+		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}
 }
 

@@ -12,19 +12,16 @@ import (
 type Styles struct {
 	Dark bool
 
-	Title    lipgloss.Style
-	Subtitle lipgloss.Style
-	Dim      lipgloss.Style
-	Bold     lipgloss.Style
-	Path     lipgloss.Style
-	Rule     lipgloss.Style
+	Title lipgloss.Style
+	Dim   lipgloss.Style
+	Bold  lipgloss.Style
+	Path  lipgloss.Style
+	Rule  lipgloss.Style
 
 	// Lists.
-	Cursor   lipgloss.Style // the selected row
-	Match    lipgloss.Style // characters a filter matched
-	Prompt   lipgloss.Style // the filter prompt
-	Heading  lipgloss.Style // section headings inside panes
-	Selected lipgloss.Style // a selected choice or diagnostic
+	Match   lipgloss.Style // characters a filter matched
+	Prompt  lipgloss.Style // the filter prompt
+	Heading lipgloss.Style // section headings inside panes
 
 	// Progress and verdict marks.
 	Done        lipgloss.Style
@@ -73,21 +70,17 @@ func DefaultStyles(dark bool) *Styles {
 		blue   = ld(lipgloss.Color("#1F5FBF"), lipgloss.Color("#6CB6FF"))
 		barBg  = ld(lipgloss.Color("#E4E4EC"), lipgloss.Color("#2A2A3A"))
 		barFg  = ld(lipgloss.Color("#2A2A3A"), lipgloss.Color("#D8D8E8"))
-		selBg  = ld(lipgloss.Color("#E6E2FF"), lipgloss.Color("#332E5C"))
 	)
 	s := &Styles{Dark: dark}
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Subtitle = lipgloss.NewStyle().Foreground(muted).Italic(true)
 	s.Dim = lipgloss.NewStyle().Foreground(muted)
 	s.Bold = lipgloss.NewStyle().Bold(true)
 	s.Path = lipgloss.NewStyle().Foreground(blue)
 	s.Rule = lipgloss.NewStyle().Foreground(muted)
 
-	s.Cursor = lipgloss.NewStyle().Background(selBg).Bold(true)
 	s.Match = lipgloss.NewStyle().Foreground(yellow).Underline(true)
 	s.Prompt = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.Heading = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Selected = lipgloss.NewStyle().Background(selBg)
 
 	s.Done = lipgloss.NewStyle().Foreground(green)
 	s.InProgress = lipgloss.NewStyle().Foreground(yellow)
