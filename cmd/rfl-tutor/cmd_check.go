@@ -215,7 +215,7 @@ func printDiagnostic(w io.Writer, p painter, d diag.Diagnostic) {
 		for _, l := range d.Labels {
 			if l.Line == d.Line && l.Column > 0 && l.Text != "" {
 				pad := strings.Repeat(" ", len(num)) + " " + p.dim("|") + " " + strings.Repeat(" ", l.Column-1)
-				fmt.Fprintf(w, "  %s%s %s\n", pad, p.fail("^"), l.Text)
+				fmt.Fprintf(w, "  %s%s %s\n", pad, p.fail(strings.Repeat("^", max(1, l.Width))), l.Text)
 			}
 		}
 	}

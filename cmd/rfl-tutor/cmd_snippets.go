@@ -62,10 +62,14 @@ func (a *app) trees(f *libraryFlags) ([]*kernel.Tree, error) {
 		if err := t.RustReady(); err != nil {
 			return nil, exit.UsageErr(err)
 		}
-		if seen[t.Dir] {
-			return nil, exit.UsageErr(fmt.Errorf("--kdir %s is given twice", dir))
+		real, err := filepath.EvalSymlinks(t.Dir)
+		if err != nil {
+			real = t.Dir
 		}
-		seen[t.Dir] = true
+		if seen[real] {
+			return nil, exit.UsageErr(fmt.Errorf("--kdir %s names a tree given already", dir))
+		}
+		seen[real] = true
 		trees = append(trees, t)
 	}
 	return trees, nil
@@ -104,9 +108,10 @@ func (a *app) progressBar() func(library.Progress) {
 		if p.Total == 0 {
 			return
 		}
+		// A started compile is half way; an outcome is the whole way.
 		const width = 24
-		filled := width * p.Done / p.Total
-		line := fmt.Sprintf("[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Done, p.Total)
+		filled := width * (p.Started + p.Done) / (2 * p.Total)
+		line := fmt.Sprintf("[%s%s] %d/%d done", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.Done, p.Total)
 		if p.Tree != nil && p.Target.Snippet != nil {
 			line += fmt.Sprintf("  %s on %s", p.Target, p.Tree.Release)
 		}

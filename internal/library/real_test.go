@@ -3,6 +3,8 @@ package library
 import (
 	"context"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -196,4 +198,39 @@ func render(diags []diag.Diagnostic) []string {
 		out[i] = d.String()
 	}
 	return out
+}
+
+// Two trees in one run (the same tree under a second name, as this machine has one): each
+// gets its batches, they run side by side, and each column holds its own verdicts.
+func TestTwoTrees(t *testing.T) {
+	tree := realTree(t)
+	link := filepath.Join(t.TempDir(), "same-tree")
+	if err := os.Symlink(tree.Dir, link); err != nil {
+		t.Fatal(err)
+	}
+	other, err := kernel.Open(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := loadPack(t, "testdata/planted")
+	rep, err := CheckSnippets(context.Background(), c, []*kernel.Tree{tree, other}, realOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Trees) != 2 || rep.Trees[1].Dir != link {
+		t.Fatalf("trees %+v", rep.Trees)
+	}
+	for _, s := range rep.Snippets {
+		a, b := s.Results[0], s.Results[1]
+		if a.Status != b.Status || a.Reason != b.Reason {
+			t.Errorf("%s: %s %q on one, %s %q on the other", s.ID, a.Status, a.Reason, b.Status, b.Reason)
+		}
+	}
+	if rep.Passed != 12 || rep.Failed != 4 || rep.Skipped != 2 {
+		t.Errorf("totals %d/%d/%d", rep.Passed, rep.Failed, rep.Skipped)
+	}
+	// Each tree built its own: two per tree at least (the dup pair forces a second batch).
+	if rep.Stats.Built != 16 || rep.Stats.Makes < 4 {
+		t.Errorf("stats %+v", rep.Stats)
+	}
 }

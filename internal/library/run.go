@@ -49,8 +49,9 @@ type Options struct {
 
 // Progress reports how far a run is.
 type Progress struct {
-	// Done counts the builds started or decided (cached ones at once), out of Total.
-	Done, Total int
+	// Started counts the builds under way or finished, Done those whose outcome is known
+	// (cached ones count as both at once), out of Total.
+	Started, Done, Total int
 	// Tree and Target are the build that just moved; Tree is nil for the first report.
 	Tree   *kernel.Tree
 	Target Target
@@ -145,6 +146,7 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 				if o := cc.load(j.key); o != nil {
 					cell.Outcome = o
 					res.Stats.Cached++
+					prog.started++
 					prog.done++
 					continue
 				}
@@ -253,24 +255,35 @@ func split[T any](slots int, batches []T, size func(T) int) []int {
 
 // progress counts builds for Options.OnProgress.
 type progress struct {
-	mu          sync.Mutex
-	fn          func(Progress)
-	done, total int
-	seen        map[*job]bool
+	mu                   sync.Mutex
+	fn                   func(Progress)
+	started, done, total int
+	seen                 map[*job]bool
 }
 
+// start counts a job whose compile began (Kbuild printed its "RUSTC [M]" line).
 func (p *progress) start(t *kernel.Tree, j *job) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.seen[j] {
 		p.seen[j] = true
-		p.done++
+		p.started++
 	}
 	p.reportLocked(t, j.target)
 }
 
-// decide counts a job whose build never announced a compile (a Kbuild error, say).
-func (p *progress) decide(t *kernel.Tree, j *job) { p.start(t, j) }
+// decide counts a job whose outcome is known, started or not (a Kbuild error stops a
+// build before any compile).
+func (p *progress) decide(t *kernel.Tree, j *job) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.seen[j] {
+		p.seen[j] = true
+		p.started++
+	}
+	p.done++
+	p.reportLocked(t, j.target)
+}
 
 func (p *progress) report(t *kernel.Tree, tgt Target) {
 	p.mu.Lock()
@@ -280,7 +293,7 @@ func (p *progress) report(t *kernel.Tree, tgt Target) {
 
 func (p *progress) reportLocked(t *kernel.Tree, tgt Target) {
 	if p.fn != nil {
-		p.fn(Progress{Done: p.done, Total: p.total, Tree: t, Target: tgt})
+		p.fn(Progress{Started: p.started, Done: p.done, Total: p.total, Tree: t, Target: tgt})
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// KeyMap holds every binding. It implements help.KeyMap for the bindings that work everywhere;
-// panes show their own subsets through Set.
+// KeyMap holds every binding. It implements help.KeyMap with every binding; each pane lists
+// the subset that applies to it in its own ShortHelp and FullHelp.
 type KeyMap struct {
 	Up       key.Binding
 	Down     key.Binding
@@ -99,22 +99,4 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
 		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}
-}
-
-// Set is a help.KeyMap over a subset of the bindings: what one pane shows in its help line and
-// on the `?` screen.
-type Set struct {
-	Short []key.Binding
-	Full  [][]key.Binding
-}
-
-// ShortHelp implements help.KeyMap.
-func (s Set) ShortHelp() []key.Binding { return s.Short }
-
-// FullHelp implements help.KeyMap.
-func (s Set) FullHelp() [][]key.Binding {
-	if s.Full == nil {
-		return [][]key.Binding{s.Short}
-	}
-	return s.Full
 }

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/tui"
+	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
+)
+
+// runTUI opens the interactive tutor. It works without a kernel tree (lessons can be read);
+// exercises then say why they cannot be checked, and the status bar says how to get a tree.
+func (a *app) runTUI(cmd *cobra.Command) error {
+	c, err := a.loadCourse()
+	if err != nil {
+		return err
+	}
+	store, err := a.progressStore()
+	if err != nil {
+		return err
+	}
+	ws := a.workspace()
+	tree, treeErr := kernel.Find(kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment()})
+	var checker *check.Checker
+	if treeErr == nil {
+		checker = check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))
+	}
+	return tui.Run(cmd.Context(), tui.Options{
+		Course:    c,
+		Tree:      tree,
+		TreeErr:   treeErr,
+		Checker:   checker,
+		Workspace: ws,
+		Progress:  store,
+		Doctor: func(ctx context.Context) *doctor.Report {
+			return doctor.Run(ctx, doctor.Input{Tree: tree, FindErr: treeErr, Course: c, WorkspaceDir: ws.Root()})
+		},
+	})
+}

@@ -1,0 +1,46 @@
+package keys
+
+import (
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// TestNoClashes checks that within each screen one key does one thing. The exceptions are
+// deliberate: esc cancels a running build and otherwise goes back.
+func TestNoClashes(t *testing.T) {
+	k := Default()
+	screens := map[string][]key.Binding{
+		"list":     {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back, k.Filter, k.Help, k.Quit},
+		"lesson":   {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Help, k.Quit, k.Exercise, k.Quiz},
+		"quiz":     {k.Answer, k.NextQuestion, k.PrevQuestion, k.Back, k.Help, k.Quit},
+		"exercise": {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Help, k.Quit, k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.NextTab, k.PrevTab},
+		"confirm":  {k.Confirm, k.Deny},
+	}
+	for screen, bindings := range screens {
+		seen := map[string]string{}
+		for _, b := range bindings {
+			if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
+				t.Errorf("%s: binding %v lacks keys or help", screen, b.Keys())
+			}
+			for _, key := range b.Keys() {
+				if other, ok := seen[key]; ok {
+					t.Errorf("%s: %q is both %q and %q", screen, key, other, b.Help().Desc)
+				}
+				seen[key] = b.Help().Desc
+			}
+		}
+	}
+}
+
+func TestFullHelpHasEveryBinding(t *testing.T) {
+	k := Default()
+	n := 0
+	for _, g := range k.FullHelp() {
+		n += len(g)
+	}
+	// Confirm and Deny only show in the confirmation prompt's own help line.
+	if want := 28 - 2; n != want {
+		t.Errorf("FullHelp lists %d bindings, want %d", n, want)
+	}
+}
