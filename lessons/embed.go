@@ -7,5 +7,5 @@ import "embed"
 // FS holds course.yaml and the *.md files of this folder (README.md is the format's
 // documentation, which the loader skips).
 //
-//go:embed course.yaml *.md
+//go:embed course.yaml ids.lock *.md
 var FS embed.FS

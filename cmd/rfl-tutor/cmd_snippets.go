@@ -80,17 +80,19 @@ func (a *app) libraryOptions(f *libraryFlags) library.Options {
 	return library.Options{
 		Jobs:       f.jobs,
 		CacheDir:   filepath.Join(cache, "results"),
-		WorkDir:    mkdirOr(filepath.Join(cache, "work"), ""),
+		WorkDir:    workDir(filepath.Join(cache, "work")),
 		NoCache:    f.noCache,
 		Timeout:    f.timeout,
 		OnProgress: a.progressBar(),
 	}
 }
 
-// mkdirOr creates dir and returns it, or fallback when it cannot be created.
-func mkdirOr(dir, fallback string) string {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fallback
+// workDir creates dir for the batch folders and returns it, or "" (the system's temporary
+// folder) when it cannot be created or make could not build in it (a home folder with a
+// space in its name).
+func workDir(dir string) string {
+	if strings.ContainsAny(dir, " \t\n:#$%\\'\"*?[]") || os.MkdirAll(dir, 0o755) != nil {
+		return ""
 	}
 	return dir
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -200,23 +201,18 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 	}
 
 	v := &Verdict{ExerciseID: ex.ID, Dir: dir}
-	want := map[course.Stage]bool{}
-	for _, s := range stages {
-		want[s] = true
-	}
 
 	// The build runs whenever a stage needs its products; the style rules only need the sources.
-	var res *build.Result
-	var buildDiags []diag.Diagnostic
-	needBuild := want[course.StageBuild] || want[course.StageWarnings] || want[course.StageModinfo]
-	if needBuild {
-		if want[course.StageBuild] {
+	b := Built{}
+	if slices.Contains(stages, course.StageBuild) || slices.Contains(stages, course.StageWarnings) ||
+		slices.Contains(stages, course.StageModinfo) {
+		if slices.Contains(stages, course.StageBuild) {
 			emit(StageStarted{Stage: course.StageBuild})
 		}
 		// Kbuild skips a Rust object whose source did not change, and with it the warnings rustc
 		// printed last time: drop the Rust objects so every check reports every diagnostic.
 		forgetRustObjects(filepath.Join(scratch, "build"), files)
-		res, err = build.Run(ctx, build.Request{
+		res, err := build.Run(ctx, build.Request{
 			KDir:       c.tree.Dir,
 			MakeArgs:   c.tree.MakeArgs(),
 			Files:      files,
@@ -234,43 +230,19 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 			return nil, ctx.Err()
 		}
 		v.Command, v.ExitCode, v.Output = res.Command, res.ExitCode, string(res.Output)
-		buildDiags = diag.Parse(res.Output, diag.Options{PathMap: map[string]string{res.ScratchDir: dir}})
-		v.Diagnostics = append(v.Diagnostics, buildDiags...)
-		if len(res.Kos) > 0 {
-			v.Ko = res.Kos[0]
+		b.Diagnostics = diag.Parse(res.Output, diag.Options{PathMap: map[string]string{res.ScratchDir: dir}})
+		b.ExitCode, b.TimedOut = res.ExitCode, res.TimedOut
+		if res.ExitCode == 0 && len(res.Kos) > 0 {
+			b.Ko = res.Kos[0]
+			if b.Modinfo, err = readModinfo(b.Ko); err != nil {
+				b.ModinfoErr = err.Error()
+			}
 		}
 	}
-
-	built := res != nil && res.ExitCode == 0 && len(res.Kos) > 0 && !res.TimedOut
-	for _, s := range stages {
-		var r StageResult
-		switch s {
-		case course.StageBuild:
-			r = buildStage(res, buildDiags)
-		case course.StageWarnings:
-			emit(StageStarted{Stage: s})
-			r = warningsStage(built, buildDiags, ex.AllowWarnings)
-		case course.StageModinfo:
-			emit(StageStarted{Stage: s})
-			r = modinfoStage(built, v.Ko, ex.Success.Modinfo)
-		case course.StageStyle:
-			emit(StageStarted{Stage: s})
-			r = styleStage(files, dir)
-			v.Diagnostics = append(v.Diagnostics, r.Diagnostics...)
-		default:
-			emit(StageStarted{Stage: s})
-			r = StageResult{Stage: s, Status: Skip, Reason: fmt.Sprintf("the %s stage is not available in this version", s)}
-		}
-		r.Stage = s
-		v.Stages = append(v.Stages, r)
-		emit(StageDone{Result: r})
-	}
-	v.Passed = true
-	for _, r := range v.Stages {
-		if r.Status == Fail {
-			v.Passed = false
-		}
-	}
+	v.Ko = b.Ko
+	judged := judge(ex, files, dir, b, emit)
+	v.Stages, v.Passed = judged.Stages, judged.Passed
+	v.Diagnostics = judged.Diagnostics
 	v.Duration = time.Since(start)
 	storeCached(scratch, key, v)
 	return v, nil
@@ -326,26 +298,6 @@ func warningsStage(built bool, diags []diag.Diagnostic, allow bool) StageResult 
 			r.Reason += fmt.Sprintf(" (and %d more warning(s))", n-1)
 		}
 	}
-	return r
-}
-
-func modinfoStage(built bool, ko string, required []string) StageResult {
-	r := StageResult{Stage: course.StageModinfo}
-	if !built {
-		r.Status, r.Reason = Skip, "needs a successful build"
-		return r
-	}
-	info, err := readModinfo(ko)
-	if err != nil {
-		r.Status, r.Reason = Fail, err.Error()
-		return r
-	}
-	if probs := modinfoProblems(info, required); len(probs) > 0 {
-		r.Status, r.Reason = Fail, strings.Join(probs, "; ")
-		return r
-	}
-	r.Status = Pass
-	r.Reason = fmt.Sprintf("license %s, name %s", info["license"][0], info["name"][0])
 	return r
 }
 

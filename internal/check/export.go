@@ -37,6 +37,12 @@ func ReadModinfo(ko string) (map[string][]string, error) { return readModinfo(ko
 // build. files are the module's sources (name → content) for the style rules; style findings
 // are placed below dir (dir "" keeps the bare file names).
 func Judge(ex *course.Exercise, files map[string][]byte, dir string, b Built) *Verdict {
+	return judge(ex, files, dir, b, func(Event) {})
+}
+
+// judge is the one stage loop: CheckFiles runs it after its own build (reporting each stage as
+// it goes), the library check after a batch build.
+func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, emit func(Event)) *Verdict {
 	stages := ex.Stages
 	if len(stages) == 0 {
 		stages = course.DefaultStages
@@ -49,6 +55,9 @@ func Judge(ex *course.Exercise, files map[string][]byte, dir string, b Built) *V
 	v := &Verdict{ExerciseID: ex.ID, Dir: dir, Ko: b.Ko, ExitCode: b.ExitCode}
 	v.Diagnostics = append(v.Diagnostics, b.Diagnostics...)
 	for _, s := range stages {
+		if s != course.StageBuild {
+			emit(StageStarted{Stage: s}) // the build stage started before the build itself
+		}
 		var r StageResult
 		switch s {
 		case course.StageBuild:
@@ -65,6 +74,7 @@ func Judge(ex *course.Exercise, files map[string][]byte, dir string, b Built) *V
 		}
 		r.Stage = s
 		v.Stages = append(v.Stages, r)
+		emit(StageDone{Result: r})
 	}
 	v.Passed = true
 	for _, r := range v.Stages {

@@ -64,18 +64,18 @@ var (
 )
 
 // moduleNames reads the module names a snippet's Kbuild (or Makefile) declares: each word
-// `name.o` assigned to obj-m. ok is false when a word could not be read (a variable, a
-// subfolder), so the names may be incomplete. Kbuild refuses two modules of one name in one
-// build (scripts/modules-check.sh), and a snippet's src/ and starter/ builds always share
-// theirs, so batches are formed to keep names apart; a wrong guess is caught at build time.
-func moduleNames(files map[string][]byte) (names []string, ok bool) {
+// `name.o` assigned to obj-m. Words it cannot read (a variable, a subfolder) are left out.
+// Kbuild refuses two modules of one name in one build (scripts/modules-check.sh), and a
+// snippet's src/ and starter/ builds always share theirs, so batches are formed to keep names
+// apart; a name missed here is caught at build time, when Kbuild lists the clash.
+func moduleNames(files map[string][]byte) []string {
 	text, found := files["Kbuild"]
 	if !found {
 		if text, found = files["Makefile"]; !found {
-			return nil, false
+			return nil
 		}
 	}
-	ok = true
+	var names []string
 	// Join continued lines first: obj-m := a.o \
 	//                                       b.o
 	src := strings.ReplaceAll(strings.ReplaceAll(string(text), "\r\n", "\n"), "\\\n", " ")
@@ -89,7 +89,6 @@ func moduleNames(files map[string][]byte) (names []string, ok bool) {
 		}
 		for _, w := range strings.Fields(m[1]) {
 			if !plainWord.MatchString(w) {
-				ok = false
 				continue
 			}
 			if n := strings.TrimSuffix(path.Base(w), ".o"); !slices.Contains(names, n) {
@@ -97,7 +96,7 @@ func moduleNames(files map[string][]byte) (names []string, ok bool) {
 			}
 		}
 	}
-	return names, ok && len(names) > 0
+	return names
 }
 
 // group splits jobs into batches in which no module name appears twice, in order: the first

@@ -22,7 +22,7 @@ func testJob(id string, v course.Variant, files map[string]string) *job {
 		}
 		s.Src[name], s.StarterFiles[name] = p, p
 	}
-	j.modules, _ = moduleNames(j.files)
+	j.modules = moduleNames(j.files)
 	return j
 }
 
@@ -75,32 +75,31 @@ func TestModuleNames(t *testing.T) {
 	for _, tc := range []struct {
 		name, kbuild string
 		want         []string
-		ok           bool
 	}{
-		{"one", "obj-m := hello.o\n", []string{"hello"}, true},
-		{"spdx and comments", "# SPDX-License-Identifier: GPL-2.0\n# obj-m := not.o\nobj-m := hello.o # the module\n", []string{"hello"}, true},
-		{"append", "obj-m += a.o\nobj-m += b.o\n", []string{"a", "b"}, true},
-		{"composite", "obj-m := mixed.o\nmixed-y := main.o helper.o\n", []string{"mixed"}, true},
-		{"continued", "obj-m := a.o \\\n\tb.o\n", []string{"a", "b"}, true},
-		{"config", "obj-$(CONFIG_RUST) += r.o\n", []string{"r"}, true},
-		{"plain equals", "obj-m = x.o\n", []string{"x"}, true},
-		{"variable", "obj-m := $(NAME).o\n", nil, false},
-		{"subfolder", "obj-m += sub/\n", nil, false},
-		{"nothing", "ccflags-y := -DX\n", nil, false},
-		{"crlf", "obj-m := win.o\r\n", []string{"win"}, true},
+		{"one", "obj-m := hello.o\n", []string{"hello"}},
+		{"spdx and comments", "# SPDX-License-Identifier: GPL-2.0\n# obj-m := not.o\nobj-m := hello.o # the module\n", []string{"hello"}},
+		{"append", "obj-m += a.o\nobj-m += b.o\n", []string{"a", "b"}},
+		{"composite", "obj-m := mixed.o\nmixed-y := main.o helper.o\n", []string{"mixed"}},
+		{"continued", "obj-m := a.o \\\n\tb.o\n", []string{"a", "b"}},
+		{"config", "obj-$(CONFIG_RUST) += r.o\n", []string{"r"}},
+		{"plain equals", "obj-m = x.o\n", []string{"x"}},
+		{"repeated", "obj-m := x.o\nobj-m += x.o\n", []string{"x"}},
+		{"variable", "obj-m := $(NAME).o known.o\n", []string{"known"}},
+		{"subfolder", "obj-m += sub/\n", nil},
+		{"nothing", "ccflags-y := -DX\n", nil},
+		{"crlf", "obj-m := win.o\r\n", []string{"win"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := moduleNames(map[string][]byte{"Kbuild": []byte(tc.kbuild)})
-			if !slices.Equal(got, tc.want) || ok != tc.ok {
-				t.Errorf("moduleNames(%q) = %v, %v; want %v, %v", tc.kbuild, got, ok, tc.want, tc.ok)
+			if got := moduleNames(map[string][]byte{"Kbuild": []byte(tc.kbuild)}); !slices.Equal(got, tc.want) {
+				t.Errorf("moduleNames(%q) = %v, want %v", tc.kbuild, got, tc.want)
 			}
 		})
 	}
-	if got, ok := moduleNames(map[string][]byte{"Makefile": []byte("obj-m := mk.o\n")}); !ok || !slices.Equal(got, []string{"mk"}) {
-		t.Errorf("a Makefile is read when there is no Kbuild: %v %v", got, ok)
+	if got := moduleNames(map[string][]byte{"Makefile": []byte("obj-m := mk.o\n")}); !slices.Equal(got, []string{"mk"}) {
+		t.Errorf("a Makefile is read when there is no Kbuild: %v", got)
 	}
-	if _, ok := moduleNames(map[string][]byte{"hello.rs": nil}); ok {
-		t.Error("no Kbuild, no names")
+	if got := moduleNames(map[string][]byte{"hello.rs": nil}); got != nil {
+		t.Errorf("no Kbuild, no names: %v", got)
 	}
 }
 

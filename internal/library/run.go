@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,8 +98,8 @@ func (r *Results) Cell(ti int, tgt Target) Cell {
 	return Cell{}
 }
 
-// Run builds every target on every tree, except where a target cannot build on a tree
-// (kernel.Unavailable), which is recorded as a skip. It returns an error only when building
+// Run builds every target (each given once) on every tree, except where a target cannot
+// build on a tree (kernel.Unavailable), which is recorded as a skip. It returns an error only when building
 // could not be done (unreadable snippet, no make, cancelled); a snippet that fails is an
 // Outcome.
 func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []Target, opts Options) (*Results, error) {
@@ -113,6 +114,9 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 	res := &Results{Trees: trees, Targets: targets, Cells: make([][]Cell, len(trees))}
 	files := make([]map[string][]byte, len(targets))
 	for i, tgt := range targets {
+		if slices.Contains(targets[:i], tgt) {
+			return nil, fmt.Errorf("library: %s is given twice", tgt)
+		}
 		f, err := c.Files(tgt.Snippet, tgt.Variant)
 		if err != nil {
 			return nil, fmt.Errorf("library: %w", err)
@@ -151,7 +155,7 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 					continue
 				}
 			}
-			j.modules, _ = moduleNames(j.files)
+			j.modules = moduleNames(j.files)
 			jobs = append(jobs, j)
 			cellOf[j] = cell
 		}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The benchmarks the issues name, in one run each, figures as ratios (these machines are noisy):
+#   check of the seed solution vs the raw make it wraps (target ≤ 1.05),
+#   the whole snippet library, cold cache, vs a serial loop of raw make (target ≤ 0.5), and warm,
+#   the TUI's frame costs and startup.
+# Needs a prepared kernel tree: KDIR=… or the one `rfl-tutor kernel prepare` made.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kdir=${KDIR:-$(go run ./cmd/rfl-tutor kernel prepare --source "${RFL_KERNEL_SOURCE:-/usr/src/linux-source-6.12.tar.xz}" --print-dir)}
+export RFL_TEST_KDIR=$kdir RFL_REQUIRE_KERNEL=1 RFL_BENCH=1
+
+echo "== check vs raw make ($kdir)"
+go test -count=1 -run 'TestCheckOverheadVsRawMake' -v ./internal/check | grep -E 'ratio|check:|make:|PASS|FAIL|ok'
+echo "== snippet library vs serial raw make"
+go test -count=1 -timeout 60m -run 'TestLibraryVsSerialMake' -v ./internal/library | grep -vE '^=== RUN'
+echo "== TUI frames and startup"
+go test -count=1 -run '^$' -bench . -benchmem ./internal/tui
