@@ -82,7 +82,7 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 				return exit.UsageErr(err)
 			}
 			if !solution && !starter {
-				summary := verdictSummary(v)
+				summary := v.Summary()
 				if err := a.updateProgress(c, func(cp *progress.CourseProgress) {
 					now := time.Now()
 					cp.RecordAttempt(ex.ID, v.Passed, summary, now)
@@ -128,15 +128,6 @@ func (a *app) learnerDir(c *course.Course, ex *course.Exercise) (string, bool, e
 	return ws.Dir(c.ID, ex.ID), len(created) == len(starter), nil
 }
 
-func verdictSummary(v *check.Verdict) string {
-	if v.Passed {
-		return "passed"
-	}
-	if f := v.FirstFailure(); f != nil {
-		return fmt.Sprintf("%s: %s", f.Stage, f.Reason)
-	}
-	return "failed"
-}
 
 func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool) {
 	p := a.painter()

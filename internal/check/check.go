@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,6 +82,18 @@ func (v *Verdict) FirstFailure() *StageResult {
 		}
 	}
 	return nil
+}
+
+// Summary is the verdict in one line, as progress stores it with each attempt: "passed", or
+// the first failing stage and why.
+func (v *Verdict) Summary() string {
+	if v.Passed {
+		return "passed"
+	}
+	if f := v.FirstFailure(); f != nil {
+		return fmt.Sprintf("%s: %s", f.Stage, f.Reason)
+	}
+	return "failed"
 }
 
 // Event is something the checker reports while it works.
@@ -411,6 +424,13 @@ func inputKey(t *kernel.Tree, ex *course.Exercise, files map[string][]byte, stag
 	if st, err := os.Stat(filepath.Join(t.Dir, "Module.symvers")); err == nil {
 		fmt.Fprintf(h, "%d\x00", st.ModTime().UnixNano()) // a rebuilt tree invalidates verdicts
 	}
+	HashFiles(h, files)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// HashFiles writes a module folder's files (name → content) to h in a fixed order, each framed
+// by its name and length, so that two folders hash alike only when their files are the same.
+func HashFiles(h io.Writer, files map[string][]byte) {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -418,9 +438,8 @@ func inputKey(t *kernel.Tree, ex *course.Exercise, files map[string][]byte, stag
 	sort.Strings(names)
 	for _, n := range names {
 		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
-		h.Write(files[n])
+		_, _ = h.Write(files[n])
 	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 type cachedVerdict struct {

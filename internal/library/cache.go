@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 )
 
@@ -63,15 +63,7 @@ func rustcOf(t *kernel.Tree) string {
 func jobKey(treeID string, tgt Target, files map[string][]byte) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", CheckerVersion, treeID, tgt.Variant)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
-		h.Write(files[n])
-	}
+	check.HashFiles(h, files)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

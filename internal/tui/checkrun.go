@@ -146,14 +146,3 @@ func (r *checkRun) wait(timeout time.Duration) bool {
 		return false
 	}
 }
-
-// verdictSummary is the one-line summary stored with an attempt, as `rfl-tutor check` stores it.
-func verdictSummary(v *check.Verdict) string {
-	if v.Passed {
-		return "passed"
-	}
-	if f := v.FirstFailure(); f != nil {
-		return fmt.Sprintf("%s: %s", f.Stage, f.Reason)
-	}
-	return "failed"
-}

@@ -527,7 +527,7 @@ func (p *exercisePane) finishCheck(res runResult) tea.Cmd {
 		p.tab = tabDiagnostics
 	}
 	// Recorded exactly as `rfl-tutor check` records it.
-	summary := verdictSummary(v)
+	summary := v.Summary()
 	now := p.c.Now()
 	ex := p.ex
 	return p.c.record(func(cp *progress.CourseProgress) {

@@ -81,7 +81,7 @@ func TestCheckFailureShowsStagesDiagnosticsAndIsRecorded(t *testing.T) {
 	h.contains("^^^^^^^^^^^^^^^^^^^ not found in this scope")
 
 	ep := exerciseProgress(t, h, "hello-module")
-	want := verdictSummary(failingVerdict(h.m.pane.dir))
+	want := failingVerdict(h.m.pane.dir).Summary()
 	if ep.Attempts != 1 || ep.Passed || ep.LastSummary != want {
 		t.Fatalf("recorded %+v, want 1 failed attempt with summary %q", ep, want)
 	}
