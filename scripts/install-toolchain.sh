@@ -11,6 +11,7 @@ packages=(
 	clang-19 lld-19 llvm-19         # the LLVM=-19 toolchain
 	libelf-dev libssl-dev bc flex bison cpio make kmod xz-utils
 	qemu-system-x86 busybox-static  # the boot stage
+	tmux                            # the TUI's end-to-end test drives the real binary in tmux
 )
 
 missing=()
@@ -36,7 +37,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	sudo=(sudo)
 fi
 if ! "${sudo[@]}" apt-get update -q ||
-	! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; then
+	! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; then
 	echo "error: apt-get could not install: ${missing[*]}" >&2
 	echo "  these come from Debian 12's bookworm and bookworm-security suites; check /etc/apt/sources.list" >&2
 	exit 1

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -12,6 +15,20 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/tui"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
+
+// shortTreeError fits why there is no tree on one status line; doctor shows the whole story
+// (every place looked at, and the fix).
+func shortTreeError(err error) error {
+	var notFound *kernel.NotFoundError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &notFound):
+		return fmt.Errorf("prepare one with `rfl-tutor kernel prepare --source %s`, or pass --kdir", defaultSource)
+	}
+	first, _, _ := strings.Cut(err.Error(), "\n")
+	return errors.New(strings.TrimSuffix(strings.TrimSpace(first), ":"))
+}
 
 // runTUI opens the interactive tutor. It works without a kernel tree (lessons can be read);
 // exercises then say why they cannot be checked, and the status bar says how to get a tree.
@@ -33,7 +50,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	return tui.Run(cmd.Context(), tui.Options{
 		Course:    c,
 		Tree:      tree,
-		TreeErr:   treeErr,
+		TreeErr:   shortTreeError(treeErr),
 		Checker:   checker,
 		Workspace: ws,
 		Progress:  store,
