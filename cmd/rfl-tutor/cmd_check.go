@@ -128,7 +128,6 @@ func (a *app) learnerDir(c *course.Course, ex *course.Exercise) (string, bool, e
 	return ws.Dir(c.ID, ex.ID), len(created) == len(starter), nil
 }
 
-
 func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool) {
 	p := a.painter()
 	w := a.stdout
