@@ -416,10 +416,11 @@ func safeName(s string) string {
 }
 
 // inputKey identifies everything a verdict depends on: the files, the tree and its toolchain,
-// the stages and what they require.
+// the stages and what they require. Its leading version changes whenever the stages or the
+// diagnostics parser would say something else about the same files, so stored verdicts go stale.
 func inputKey(t *kernel.Tree, ex *course.Exercise, files map[string][]byte, stages []course.Stage, opts Options) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "v1\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%v\n", t.Dir, t.Release, t.RustcVersionText,
+	fmt.Fprintf(h, "v2\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%v\n", t.Dir, t.Release, t.RustcVersionText,
 		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success.Modinfo)
 	if st, err := os.Stat(filepath.Join(t.Dir, "Module.symvers")); err == nil {
 		fmt.Fprintf(h, "%d\x00", st.ModTime().UnixNano()) // a rebuilt tree invalidates verdicts

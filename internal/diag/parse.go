@@ -36,6 +36,8 @@ var (
 
 	reMakeRecipe = regexp.MustCompile(`^(?:\S*/)?g?make(?:\[\d+\])?: \*\*\* \[(?:.+?:\d+: )?(.+)\] (Error \d+|Interrupt|Killed|Terminated|Segmentation fault.*)$`)
 	reMakeStop   = regexp.MustCompile(`^(?:\S*/)?g?make(?:\[\d+\])?: \*\*\* (.+?)\.? +Stop\.$`)
+	// With -k (keep going) make reports a missing prerequisite without the "Stop.".
+	reMakeNoRule = regexp.MustCompile(`^(?:\S*/)?g?make(?:\[\d+\])?: \*\*\* (No rule to make target .+?)\.?$`)
 	reMakefile   = regexp.MustCompile(`^(\S+?):(\d+): (?:\*\*\* (.+?)\.? +Stop\.|(warning): (.+))$`)
 )
 
@@ -147,7 +149,11 @@ func (p *parser) line(lines []string, i int) int {
 		})
 		return i + 1
 	}
-	if m := reMakeStop.FindStringSubmatch(l); m != nil {
+	m := reMakeStop.FindStringSubmatch(l)
+	if m == nil {
+		m = reMakeNoRule.FindStringSubmatch(l)
+	}
+	if m != nil {
 		d := Diagnostic{Severity: SeverityError, Message: p.m.text(m[1]), Origin: OriginMake}
 		d.Notes = p.makeHints(m[1])
 		p.add(d)

@@ -156,6 +156,14 @@ func TestParse(t *testing.T) {
 			want: []Diagnostic{{Severity: SeverityError, Message: "making /home/u/ex/hello.o failed (Killed)", Origin: OriginMake}},
 		},
 		{
+			name: "missing object under make -k (no Stop.)",
+			in:   "make[2]: *** No rule to make target '/scratch/ex/gone.o', needed by '/scratch/ex/m.o'.\n",
+			opts: scratchMap,
+			want: []Diagnostic{{Severity: SeverityError, Origin: OriginMake,
+				Message: "No rule to make target '/home/u/ex/gone.o', needed by '/home/u/ex/m.o'",
+				Notes:   []string{"help: Kbuild lists gone.o, but the module folder has no gone.rs or gone.c to build it from"}}},
+		},
+		{
 			name: "make failures after a real error are dropped",
 			in:   "error: x\n\nmake[2]: *** [/k/scripts/Makefile.build:289: /scratch/ex/hello.o] Error 1\n",
 			want: []Diagnostic{{Severity: SeverityError, Message: "x", Origin: OriginRustc}},

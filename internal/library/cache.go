@@ -17,7 +17,7 @@ import (
 // CheckerVersion is part of every cache key: bump it when the way outcomes are made changes
 // (attribution, what an Outcome records, the diagnostics parser), so results of an older
 // rfl-tutor are not reused.
-const CheckerVersion = "library-1"
+const CheckerVersion = "library-2"
 
 // treeIdentity fingerprints what a module build reads from a kernel tree and its toolchain:
 // the tree's place and release, its configuration, the kernel crate's metadata, the symbol
