@@ -248,3 +248,11 @@ func TestCheckAgainstRealTree(t *testing.T) {
 		t.Errorf("missing tree: exit %d, %q", code, errOut)
 	}
 }
+
+func TestNoCommandWithoutTerminalLists(t *testing.T) {
+	isolate(t)
+	out, errOut, code := cli(t)
+	if code != 0 || !strings.Contains(errOut, "needs a terminal") || !strings.Contains(out, "first-module") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+}

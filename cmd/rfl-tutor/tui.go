@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -36,6 +37,17 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	c, err := a.loadCourse()
 	if err != nil {
 		return err
+	}
+	if !a.isTerminal() || !isTerminalFile(os.Stdin) {
+		// Without a terminal there is nothing to draw on: give what `list` gives, so a pipe or a
+		// script still learns what the course holds, and say how to get the tutor itself.
+		fmt.Fprintln(a.stderr, "rfl-tutor: the interactive tutor needs a terminal; listing the course instead (see `rfl-tutor --help`)")
+		st, err := a.readProgress()
+		if err != nil {
+			return err
+		}
+		a.printListing(a.buildListing(c, st.Lookup(c.ID)))
+		return nil
 	}
 	store, err := a.progressStore()
 	if err != nil {
