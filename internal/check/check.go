@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
@@ -470,10 +471,8 @@ func storeCached(scratch, key string, v *Verdict) {
 	if err != nil {
 		return
 	}
-	tmp := filepath.Join(scratch, "verdict.json.tmp")
-	if os.WriteFile(tmp, b, 0o644) == nil {
-		_ = os.Rename(tmp, filepath.Join(scratch, "verdict.json"))
-	}
+	// A verdict that cannot be stored is only a cache miss next time.
+	_ = atomicfile.Write(filepath.Join(scratch, "verdict.json"), b, 0o644)
 }
 
 // lockDir takes an exclusive lock on dir, waiting while another check of the same exercise runs.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 )
 
 // MetaFile is the record `rfl-tutor kernel prepare` writes in a tree's build directory once the
@@ -75,23 +77,5 @@ func WriteMeta(dir string, m *Meta) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, MetaFile+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(dir, MetaFile))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", filepath.Join(dir, MetaFile), err)
-	}
-	return nil
+	return atomicfile.Write(filepath.Join(dir, MetaFile), append(b, '\n'), 0o644)
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 )
 
@@ -64,11 +65,7 @@ func saveState(out string, st *state) error {
 	if err != nil {
 		return err
 	}
-	tmp := statePath(out) + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, statePath(out))
+	return atomicfile.Write(statePath(out), b, 0o644)
 }
 
 // claim makes out ours: it creates it if needed, and refuses a directory that is not empty and

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 )
 
 // wrapperScript makes Debian 12's bindgen 0.60.1 usable for Linux 6.12; its comments say why.
@@ -53,11 +55,7 @@ func installWrapper(path, out string, script []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, script, 0o755); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, script, 0o755); err != nil {
 		return err
 	}
 	if old != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 )
@@ -108,12 +109,5 @@ func (c cache) store(key string, o *Outcome) {
 	if os.MkdirAll(filepath.Dir(dst), 0o755) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(b)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), dst) != nil {
-		_ = os.Remove(tmp.Name())
-	}
+	_ = atomicfile.Write(dst, b, 0o644) // a result that cannot be stored is rebuilt next time
 }
