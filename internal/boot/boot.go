@@ -1,0 +1,245 @@
+// Package boot runs learners' modules in a real kernel: it boots the kernel tree's bzImage under
+// QEMU with a busybox initramfs whose /init loads the given modules, runs scripted steps,
+// unloads them and powers off, and it parses the serial console into a Transcript (kernel lines,
+// init's framed events, each action's exit status and output) that the check package judges.
+package boot
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Request is one boot.
+type Request struct {
+	// QEMU is the qemu-system-x86_64 binary.
+	QEMU string
+	// Kernel is the bzImage; Initramfs the base archive from EnsureBase.
+	Kernel, Initramfs string
+	// Units run in order in the one boot.
+	Units []Unit
+	// Timeout bounds the whole boot, from starting QEMU to init's last word (default 60 s).
+	Timeout time.Duration
+	// WorkDir holds the boot's own initramfs while it runs (default: the system temp dir).
+	WorkDir string
+	// Output, when set, receives the console as it arrives (CRLF line ends, as the guest sent).
+	Output func([]byte)
+}
+
+// Result is what a boot showed.
+type Result struct {
+	Transcript *Transcript
+	// Command is the QEMU command line, for the record.
+	Command string
+	// TimedOut says the guest did not finish in time and QEMU was killed; Canceled that the
+	// caller's context ended first.
+	TimedOut, Canceled bool
+	// Exited says QEMU stopped by itself before init finished (a panic reboots the guest, and
+	// -no-reboot turns that into an exit), with ExitCode.
+	Exited   bool
+	ExitCode int
+	// Stderr is what QEMU itself said (bounded): why it could not start, usually.
+	Stderr   string
+	Duration time.Duration
+}
+
+// DefaultTimeout bounds a boot when the request gives no timeout. A boot with one module takes
+// about 2 s on these machines under TCG; the margin covers a loaded machine.
+const DefaultTimeout = 60 * time.Second
+
+// Args is QEMU's command line for kernel and initrd: TCG (no KVM here), one CPU, no devices but
+// the serial port on stdio, and a kernel that reboots on panic (which -no-reboot makes an exit).
+func Args(kernel, initrd string) []string {
+	return []string{
+		"-nodefaults", "-no-user-config", "-display", "none", "-monitor", "none",
+		"-accel", "tcg", "-smp", "1", "-m", "256M",
+		"-serial", "stdio", "-no-reboot",
+		"-kernel", kernel, "-initrd", initrd,
+		// printk.devkmsg=on: init's framed lines go through /dev/kmsg, which is rate-limited
+		// by default.
+		"-append", "console=ttyS0 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init",
+	}
+}
+
+// Run boots the kernel with req's units and returns the transcript. An error means the boot could
+// not be attempted (no QEMU, unreadable files); a guest that hangs, panics or never starts is a
+// Result, judged by the caller.
+func Run(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	p, err := makePlan(req.Units)
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := newNonce()
+	if err != nil {
+		return nil, err
+	}
+	initrd, err := writeInitrd(req, nonce, p)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(initrd)
+
+	timeout := req.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	args := Args(req.Kernel, initrd)
+	cmd := exec.Command(req.QEMU, args...)
+	cmd.Stdin = nil // /dev/null: nothing types on the console
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitedWriter{w: &stderr, left: 16 << 10}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	// Its own process group, so a timeout kills QEMU and anything it started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start QEMU: %w", err)
+	}
+	res := &Result{Transcript: NewTranscript(nonce), Command: req.QEMU + " " + strings.Join(args, " ")}
+
+	var mu sync.Mutex
+	finished := make(chan struct{}) // init said "done"
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		buf := make([]byte, 32<<10)
+		signaled := false
+		for {
+			n, err := stdout.Read(buf)
+			if n > 0 {
+				if req.Output != nil {
+					req.Output(bytes.Clone(buf[:n]))
+				}
+				mu.Lock()
+				_, _ = res.Transcript.Write(buf[:n])
+				done := res.Transcript.Done
+				mu.Unlock()
+				if done && !signaled {
+					signaled = true
+					close(finished)
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	exited := make(chan error, 1)
+	go func() {
+		<-readDone // Wait closes the pipe: read everything first
+		exited <- cmd.Wait()
+	}()
+
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	kill := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var waitErr error
+	select {
+	case waitErr = <-exited:
+		res.Exited = true
+	case <-finished:
+		// Init reported everything; its reboot would only add a fraction of a second.
+		kill()
+		waitErr = <-exited
+	case <-timer.C:
+		res.TimedOut = true
+		kill()
+		waitErr = <-exited
+	case <-ctx.Done():
+		res.Canceled = true
+		kill()
+		waitErr = <-exited
+	}
+	mu.Lock()
+	res.Transcript.Close()
+	mu.Unlock()
+	if res.Exited {
+		var ee *exec.ExitError
+		switch {
+		case waitErr == nil:
+		case errors.As(waitErr, &ee):
+			res.ExitCode = ee.ExitCode()
+		default:
+			return nil, fmt.Errorf("QEMU: %w", waitErr)
+		}
+	}
+	res.Stderr = strings.TrimSpace(stderr.String())
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// writeInitrd writes the base archive followed by this boot's overlay. The kernel unpacks
+// concatenated archives, compressed or not, but looks for an uncompressed one only at a 4-byte
+// aligned offset, so the base is padded with zeros (which the unpacker skips).
+func writeInitrd(req Request, nonce string, p *plan) (string, error) {
+	base, err := os.Open(req.Initramfs)
+	if err != nil {
+		return "", fmt.Errorf("initramfs: %w", err)
+	}
+	defer base.Close()
+	dir := req.WorkDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	f, err := os.CreateTemp(dir, "initrd-*.cpio")
+	if err != nil {
+		return "", err
+	}
+	n, err := io.Copy(f, base)
+	if err == nil {
+		_, err = f.Write(make([]byte, (4-n%4)%4))
+	}
+	if err == nil {
+		err = overlay(f, nonce, p)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write initrd: %w", err)
+	}
+	return filepath.Clean(f.Name()), nil
+}
+
+// newNonce is a fresh frame tag per boot, so nothing the module prints can pass for init's
+// frames by accident.
+func newNonce() (string, error) {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+type limitedWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if l.left > 0 {
+		q := p
+		if len(q) > l.left {
+			q = q[:l.left]
+		}
+		l.left -= len(q)
+		_, _ = l.w.Write(q)
+	}
+	return n, nil
+}

@@ -1,0 +1,158 @@
+package boot
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/cavaliergopher/cpio"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
+)
+
+//go:embed init.sh
+var initScript []byte
+
+// InitScript is the guest's /init, for tests and for anyone reading what the guest runs.
+func InitScript() []byte { return initScript }
+
+// baseFormat changes whenever the base archive's layout changes in a way its inputs (the init
+// script and busybox) do not show, so older archives are rebuilt.
+const baseFormat = "base-1"
+
+// BaseName is the file name of the base initramfs built from busybox at path busybox: it names
+// the content (init script, busybox, layout), so a changed input gives a new file.
+func BaseName(busybox string) (string, error) {
+	bb, err := os.ReadFile(busybox)
+	if err != nil {
+		return "", fmt.Errorf("busybox: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00", baseFormat, len(initScript))
+	h.Write(initScript)
+	h.Write(bb)
+	return "initramfs-" + hex.EncodeToString(h.Sum(nil))[:12] + ".cpio.gz", nil
+}
+
+// EnsureBase returns the base initramfs in dir, writing it first if it is not there: busybox
+// (which must be statically linked) and /init, gzip-compressed. Each boot appends its own
+// uncompressed archive (modules and plan) to a copy of it; the kernel unpacks both.
+func EnsureBase(dir, busybox string) (string, error) {
+	name, err := BaseName(busybox)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := checkStatic(busybox); err != nil {
+		return "", err
+	}
+	bb, err := os.ReadFile(busybox)
+	if err != nil {
+		return "", fmt.Errorf("busybox: %w", err)
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	err = writeArchive(zw, []entry{
+		{name: "bin", dir: true},
+		{name: "dev", dir: true},
+		{name: "proc", dir: true},
+		{name: "sys", dir: true},
+		{name: "tmp", dir: true},
+		{name: "rfl", dir: true},
+		{name: "bin/busybox", data: bb, mode: 0o755},
+		{name: "init", data: initScript, mode: 0o755},
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		return "", fmt.Errorf("build initramfs: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("write initramfs: %w", err)
+	}
+	return path, nil
+}
+
+// checkStatic refuses a dynamically linked busybox: the initramfs has no C library for it.
+func checkStatic(path string) error {
+	dynamic, err := isDynamic(path)
+	if err != nil {
+		return fmt.Errorf("busybox %s: %w", path, err)
+	}
+	if dynamic {
+		return fmt.Errorf("busybox %s is dynamically linked and cannot run alone in the initramfs; install busybox-static", path)
+	}
+	return nil
+}
+
+type entry struct {
+	name string
+	data []byte
+	mode os.FileMode
+	dir  bool
+}
+
+// writeArchive writes a newc cpio archive of entries (directories before what they hold).
+func writeArchive(w io.Writer, entries []entry) error {
+	cw := cpio.NewWriter(w)
+	for i, e := range entries {
+		h := &cpio.Header{Name: e.name, Links: 1, Inode: int64(1000 + i), ModTime: time.Unix(0, 0)}
+		if e.dir {
+			h.Mode = cpio.TypeDir | 0o755
+			h.Links = 2
+		} else {
+			h.Mode = cpio.TypeReg | cpio.FileMode(e.mode.Perm())
+			h.Size = int64(len(e.data))
+		}
+		if err := cw.WriteHeader(h); err != nil {
+			return err
+		}
+		if !e.dir {
+			if _, err := cw.Write(e.data); err != nil {
+				return err
+			}
+		}
+	}
+	return cw.Close()
+}
+
+// overlay is the per-boot archive: the nonce, the plan, the modules and the data of writes.
+func overlay(w io.Writer, nonce string, p *plan) error {
+	entries := []entry{
+		{name: "rfl/mod", dir: true},
+		{name: "rfl/data", dir: true},
+		{name: "rfl/nonce", data: []byte(nonce + "\n"), mode: 0o644},
+		{name: "rfl/plan", data: []byte(p.text), mode: 0o644},
+	}
+	names := make([]string, 0, len(p.modules))
+	for n := range p.modules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := os.ReadFile(p.modules[n])
+		if err != nil {
+			return fmt.Errorf("module: %w", err)
+		}
+		entries = append(entries, entry{name: "rfl/mod/" + n, data: b, mode: 0o644})
+	}
+	for i, d := range p.data {
+		entries = append(entries, entry{name: fmt.Sprintf("rfl/data/%d", i), data: d, mode: 0o644})
+	}
+	return writeArchive(w, entries)
+}

@@ -1,0 +1,122 @@
+package boot
+
+import (
+	"debug/elf"
+	"fmt"
+	"strings"
+)
+
+// Unit is one exercise's part of a boot: its modules are loaded in order, its steps run, and the
+// modules unloaded in reverse order; the guest reports taint and what is still loaded after it.
+type Unit struct {
+	// ID names the unit in the transcript (e.g. the exercise id).
+	ID      string
+	Modules []Module
+	Steps   []Step
+}
+
+// Module is a .ko to load.
+type Module struct {
+	// Name is the module's name (its .modinfo name=, what rmmod takes).
+	Name string
+	// Path is the .ko file on the host.
+	Path string
+}
+
+// StepKind says what a step does.
+type StepKind string
+
+const (
+	StepRead  StepKind = "read"  // print the file's contents (at most 64 KiB)
+	StepWrite StepKind = "write" // write Data to the file
+)
+
+// Step is an action in the guest between loading and unloading the unit's modules.
+type Step struct {
+	Kind StepKind
+	// Path is the guest file, e.g. /sys/module/hello/initstate, /proc/modules or /dev/rnullb0.
+	Path string
+	// Data is what a write step writes, byte for byte.
+	Data []byte
+}
+
+// plan is the guest's script in the form init.sh reads, with the files it names.
+type plan struct {
+	text    string
+	modules map[string]string // archive name → host path
+	data    [][]byte
+}
+
+func makePlan(units []Unit) (*plan, error) {
+	p := &plan{modules: map[string]string{}}
+	var b strings.Builder
+	for ui, u := range units {
+		if err := plainWord(u.ID, "unit id", true); err != nil {
+			return nil, err
+		}
+		if len(u.Modules) == 0 {
+			return nil, fmt.Errorf("unit %s loads no module", u.ID)
+		}
+		fmt.Fprintf(&b, "begin %s\n", u.ID)
+		for mi, m := range u.Modules {
+			if err := plainWord(m.Name, "module name", false); err != nil {
+				return nil, err
+			}
+			file := fmt.Sprintf("u%dm%d.ko", ui, mi)
+			p.modules[file] = m.Path
+			fmt.Fprintf(&b, "insmod %s %s\n", file, m.Name)
+		}
+		for _, s := range u.Steps {
+			if err := plainWord(s.Path, "step path", true); err != nil {
+				return nil, err
+			}
+			if !strings.HasPrefix(s.Path, "/") {
+				return nil, fmt.Errorf("step path %q must be absolute", s.Path)
+			}
+			switch s.Kind {
+			case StepRead:
+				fmt.Fprintf(&b, "read %s\n", s.Path)
+			case StepWrite:
+				fmt.Fprintf(&b, "write %d %s\n", len(p.data), s.Path)
+				p.data = append(p.data, s.Data)
+			default:
+				return nil, fmt.Errorf("unknown step kind %q", s.Kind)
+			}
+		}
+		for mi := len(u.Modules) - 1; mi >= 0; mi-- {
+			fmt.Fprintf(&b, "rmmod %s\n", u.Modules[mi].Name)
+		}
+		fmt.Fprintf(&b, "end %s\n", u.ID)
+	}
+	p.text = b.String()
+	return p, nil
+}
+
+// plainWord rejects what would break a plan line: newlines always, spaces where the value is
+// not the last field of its line.
+func plainWord(s, what string, spacesOK bool) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("empty %s", what)
+	case strings.ContainsAny(s, "\n\r\x00"):
+		return fmt.Errorf("%s %q contains a line break", what, s)
+	case !spacesOK && strings.ContainsAny(s, " \t"):
+		return fmt.Errorf("%s %q contains a space", what, s)
+	}
+	return nil
+}
+
+// isDynamic says whether an ELF executable needs a program interpreter (a dynamic loader).
+func isDynamic(path string) (bool, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return true, nil
+		}
+	}
+	return false, nil
+}
