@@ -20,17 +20,22 @@ import (
 
 func (a *app) checkCmd() *cobra.Command {
 	var (
-		solution, starter, asJSON, quiet, noCache bool
-		timeout                                   time.Duration
+		solution, starter, asJSON, quiet, noCache, noBoot bool
+		timeout, bootTimeout                              time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "check EXERCISE",
 		Short: "Build your exercise against the kernel tree and judge it, stage by stage",
 		Long: `Build your copy of an exercise as an out-of-tree module with Kbuild against the kernel
 tree, then judge it: build (a .ko), warnings (none from rustc), modinfo (GPL license, name, and
-what the exercise asks for), style (SPDX header, a // SAFETY: comment before each unsafe block).
+what the exercise asks for), style (SPDX header, a // SAFETY: comment before each unsafe block),
+boot (the module is loaded in the tree's kernel booted under QEMU, the exercise's steps run, the
+module is unloaded: it must print the lines the exercise expects, unload cleanly, and cause no
+Oops, BUG, WARN, panic or taint beyond out-of-tree). Without QEMU the boot stage is skipped and
+says why (` + "`rfl-tutor doctor`" + ` tells what is missing).
 
-On a terminal the build output streams live. A pass is recorded in your progress.
+On a terminal the build output and then the guest's console stream live. A pass is recorded in
+your progress.
 Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 		Args: exactArgs(1, "an exercise id (see `rfl-tutor list`)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -46,7 +51,7 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 				return err
 			}
 			checker := check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))
-			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color()}
+			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
 			if a.isTerminal() && !asJSON && !quiet {
 				// The build streams as it runs, colours and all, like running make yourself.
 				opts.OnEvent = func(e check.Event) {
@@ -111,6 +116,8 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not stream the build output")
 	f.BoolVar(&noCache, "no-cache", false, "build even if nothing changed since the last check")
 	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up on a build after this `duration`")
+	f.DurationVar(&bootTimeout, "boot-timeout", check.DefaultBootTimeout, "stop the boot stage's guest after this `duration` (a module that hangs fails)")
+	f.BoolVar(&noBoot, "no-boot", false, "skip the boot stage (reported as skipped)")
 	return cmd
 }
 
@@ -143,6 +150,16 @@ func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool
 			mark = p.dim("skip")
 		}
 		fmt.Fprintf(w, "  %s  %-9s %s\n", mark, s.Stage, s.Reason)
+	}
+	for _, s := range v.Stages {
+		// The boot stage's evidence: the Oops, the log without the expected line, the
+		// last lines before a timeout.
+		if s.Status == check.Fail && len(s.Log) > 0 {
+			fmt.Fprintf(w, "\n%s\n", p.title(fmt.Sprintf("%s log", s.Stage)))
+			for _, l := range s.Log {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
+		}
 	}
 	if len(v.Diagnostics) > 0 {
 		fmt.Fprintln(w)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"time"
@@ -18,19 +19,23 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 )
 
-//go:embed init.sh
+//go:embed guest/init.sh
 var initScript []byte
+
+//go:embed guest/insmod.c
+var insmodSource []byte
 
 // InitScript is the guest's /init, for tests and for anyone reading what the guest runs.
 func InitScript() []byte { return initScript }
 
 // baseFormat changes whenever the base archive's layout changes in a way its inputs (the init
 // script and busybox) do not show, so older archives are rebuilt.
-const baseFormat = "base-1"
+const baseFormat = "base-2"
 
-// BaseName is the file name of the base initramfs built from busybox at path busybox: it names
-// the content (init script, busybox, layout), so a changed input gives a new file.
-func BaseName(busybox string) (string, error) {
+// BaseName is the file name of the base initramfs built from busybox and, when cc is not
+// empty, the loader helper compiled by cc: it names the content (layout, init script, busybox,
+// helper source and compiler), so a changed input gives a new file.
+func BaseName(busybox, cc string) (string, error) {
 	bb, err := os.ReadFile(busybox)
 	if err != nil {
 		return "", fmt.Errorf("busybox: %w", err)
@@ -38,15 +43,22 @@ func BaseName(busybox string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d\x00", baseFormat, len(initScript))
 	h.Write(initScript)
+	fmt.Fprintf(h, "\x00%d\x00", len(bb))
 	h.Write(bb)
+	if cc != "" {
+		fmt.Fprintf(h, "\x00%s\x00", cc)
+		h.Write(insmodSource)
+	}
 	return "initramfs-" + hex.EncodeToString(h.Sum(nil))[:12] + ".cpio.gz", nil
 }
 
 // EnsureBase returns the base initramfs in dir, writing it first if it is not there: busybox
-// (which must be statically linked) and /init, gzip-compressed. Each boot appends its own
-// uncompressed archive (modules and plan) to a copy of it; the kernel unpacks both.
-func EnsureBase(dir, busybox string) (string, error) {
-	name, err := BaseName(busybox)
+// (which must be statically linked), /init, and rfl-insmod compiled statically with cc (when cc
+// is empty or cannot build it, init falls back to busybox's insmod), gzip-compressed. Each boot
+// appends its own uncompressed archive (modules and plan) to a copy of it; the kernel unpacks
+// both.
+func EnsureBase(dir, busybox, cc string) (string, error) {
+	name, err := BaseName(busybox, cc)
 	if err != nil {
 		return "", err
 	}
@@ -61,9 +73,7 @@ func EnsureBase(dir, busybox string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("busybox: %w", err)
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	err = writeArchive(zw, []entry{
+	entries := []entry{
 		{name: "bin", dir: true},
 		{name: "dev", dir: true},
 		{name: "proc", dir: true},
@@ -72,7 +82,17 @@ func EnsureBase(dir, busybox string) (string, error) {
 		{name: "rfl", dir: true},
 		{name: "bin/busybox", data: bb, mode: 0o755},
 		{name: "init", data: initScript, mode: 0o755},
-	})
+	}
+	if cc != "" {
+		helper, err := compileHelper(cc)
+		if err != nil {
+			return "", err
+		}
+		entries = append(entries, entry{name: "bin/rfl-insmod", data: helper, mode: 0o755})
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	err = writeArchive(zw, entries)
 	if err == nil {
 		err = zw.Close()
 	}
@@ -85,7 +105,33 @@ func EnsureBase(dir, busybox string) (string, error) {
 	if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("write initramfs: %w", err)
 	}
+	// Archives from older inputs are never used again; one still in use by a running boot was
+	// copied into that boot's own initrd already.
+	old, _ := filepath.Glob(filepath.Join(dir, "initramfs-*.cpio.gz"))
+	for _, o := range old {
+		if o != path {
+			_ = os.Remove(o)
+		}
+	}
 	return path, nil
+}
+
+// compileHelper builds insmod.c as a static executable with cc.
+func compileHelper(cc string) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "rfl-insmod-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	src, bin := filepath.Join(dir, "insmod.c"), filepath.Join(dir, "rfl-insmod")
+	if err := os.WriteFile(src, insmodSource, 0o644); err != nil {
+		return nil, err
+	}
+	out, err := exec.Command(cc, "-static", "-Os", "-s", "-o", bin, src).CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("compile the guest's module loader with %s: %v\n%s(a static C library is needed: sudo apt-get install libc6-dev)", cc, err, out)
+	}
+	return os.ReadFile(bin)
 }
 
 // checkStatic refuses a dynamically linked busybox: the initramfs has no C library for it.

@@ -2,6 +2,7 @@ package boot
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -126,6 +127,16 @@ func DescribeTaint(bits int64) string {
 	return strings.Join(parts, ", ")
 }
 
+// helperErrno is rfl-insmod's report of finit_module's error.
+var helperErrno = regexp.MustCompile(`^rfl-insmod: errno (\d+)$`)
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // insmodError finds the reason in busybox insmod's complaint, e.g.
 // "insmod: can't insert '/rfl/mod/u0m0.ko': Invalid argument" → "Invalid argument".
 var insmodError = regexp.MustCompile(`can't insert '[^']*': (.+)$`)
@@ -134,6 +145,13 @@ var insmodError = regexp.MustCompile(`can't insert '[^']*': (.+)$`)
 // C library's text for it, when insmod said which error the kernel returned.
 func LoadError(output []string) (errno, text string) {
 	for _, l := range output {
+		if m := helperErrno.FindStringSubmatch(l); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			if name := kernelErrnos[m[1]]; name != "" {
+				return name, "a kernel-internal error code, " + m[1]
+			}
+			return unix.ErrnoName(unix.Errno(n)), capitalize(unix.Errno(n).Error())
+		}
 		if m := insmodError.FindStringSubmatch(l); m != nil {
 			text = strings.TrimSpace(m[1])
 			return errnoByText(text), text

@@ -27,7 +27,14 @@ func realImage(t *testing.T) (qemu, bzImage, base string, tree *kernel.Tree) {
 		t.Fatal("the boot tests need qemu-system-x86_64 (scripts/install-toolchain.sh installs it)")
 	}
 	bzImage = filepath.Join(dir, "arch", "x86", "boot", "bzImage")
-	base, err = EnsureBase(t.TempDir(), "/bin/busybox")
+	env, err := Find(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.CC == "" {
+		t.Fatal("no C compiler for the guest's module loader")
+	}
+	base, err = EnsureBase(t.TempDir(), env.Busybox, env.CC)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,11 +17,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
+	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
@@ -43,6 +45,11 @@ type StageResult struct {
 	Status      Status            `json:"status"`
 	Reason      string            `json:"reason,omitempty"`
 	Diagnostics []diag.Diagnostic `json:"diagnostics,omitempty"`
+	// Log is the evidence of a boot stage: the guest's console from loading the module to
+	// unloading it, or the kernel's report (an Oops excerpt), or the last lines before a timeout.
+	Log []string `json:"log,omitempty"`
+	// Duration is how long the stage's own work took (the build, the boot), when it had any.
+	Duration time.Duration `json:"duration_ns,omitempty"`
 }
 
 // Verdict is the whole judgement of one attempt.
@@ -89,6 +96,9 @@ func (v *Verdict) FirstFailure() *StageResult {
 // the first failing stage and why.
 func (v *Verdict) Summary() string {
 	if v.Passed {
+		if b := v.Stage(course.StageBoot); b != nil && b.Status == Skip {
+			return "passed (boot stage skipped: " + b.Reason + ")"
+		}
 		return "passed"
 	}
 	if f := v.FirstFailure(); f != nil {
@@ -106,8 +116,18 @@ type StageStarted struct{ Stage course.Stage }
 // StageDone carries a stage's result as soon as it is known.
 type StageDone struct{ Result StageResult }
 
-// Output is a chunk of build output as the pty delivered it (colours included).
-type Output struct{ Data []byte }
+// Output is a chunk of output as it arrived: the build's pty (colours included), then the
+// guest's serial console during the boot stage.
+type Output struct {
+	Data   []byte
+	Source string // SourceBuild or SourceBoot
+}
+
+// Where output comes from.
+const (
+	SourceBuild = "build"
+	SourceBoot  = "boot"
+)
 
 func (StageStarted) isEvent() {}
 func (StageDone) isEvent()    {}
@@ -126,6 +146,10 @@ type Options struct {
 	NoCache bool
 	// NoColor asks the compiler for plain output.
 	NoColor bool
+	// BootTimeout bounds the boot stage's QEMU run (default DefaultBootTimeout).
+	BootTimeout time.Duration
+	// NoBoot skips the boot stage (reported as skipped, with the reason).
+	NoBoot bool
 }
 
 // Checker judges exercises of one course against one kernel tree.
@@ -134,6 +158,11 @@ type Checker struct {
 	course *course.Course
 	// ScratchRoot holds one build folder per exercise, reused so Kbuild rebuilds incrementally.
 	ScratchRoot string
+
+	bootOnce sync.Once
+	boot     *boot.Env
+	bootImg  string
+	bootErr  error
 }
 
 // New returns a checker; scratchRoot is where build folders live (e.g. the XDG cache dir).
@@ -202,7 +231,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 	}
 	defer unlock()
 
-	key := inputKey(c.tree, ex, files, stages, opts)
+	key := c.inputKey(ex, files, stages, opts)
 	if !opts.NoCache {
 		if v := loadCached(scratch, key); v != nil {
 			v.Cached, v.Dir = true, dir
@@ -226,6 +255,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		// Kbuild skips a Rust object whose source did not change, and with it the warnings rustc
 		// printed last time: drop the Rust objects so every check reports every diagnostic.
 		forgetRustObjects(filepath.Join(scratch, "build"), files)
+		buildStart := time.Now()
 		res, err := build.Run(ctx, build.Request{
 			KDir:       c.tree.Dir,
 			MakeArgs:   c.tree.MakeArgs(),
@@ -235,7 +265,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 			Cols:       opts.Cols,
 			Rows:       opts.Rows,
 			NoColor:    opts.NoColor,
-			Output:     func(b []byte) { emit(Output{Data: b}) },
+			Output:     func(b []byte) { emit(Output{Data: b, Source: SourceBuild}) },
 		})
 		if err != nil {
 			return nil, err
@@ -246,6 +276,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		v.Command, v.ExitCode, v.Output = res.Command, res.ExitCode, string(res.Output)
 		b.Diagnostics = diag.Parse(res.Output, diag.Options{PathMap: map[string]string{res.ScratchDir: dir}})
 		b.ExitCode, b.TimedOut = res.ExitCode, res.TimedOut
+		b.duration = time.Since(buildStart)
 		if res.ExitCode == 0 && len(res.Kos) > 0 {
 			b.Ko = res.Kos[0]
 			if b.Modinfo, err = readModinfo(b.Ko); err != nil {
@@ -254,11 +285,23 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		}
 	}
 	v.Ko = b.Ko
-	judged := judge(ex, files, dir, b, emit)
+	var booted *BootRun
+	runBoot := func() *BootRun {
+		booted = c.runBoot(ctx, ex, b, scratch, opts, emit)
+		return booted
+	}
+	judged := judge(ex, files, dir, b, emit, runBoot)
+	if booted != nil && booted.Result != nil && booted.Result.Canceled {
+		return nil, ctx.Err()
+	}
 	v.Stages, v.Passed = judged.Stages, judged.Passed
 	v.Diagnostics = judged.Diagnostics
 	v.Duration = time.Since(start)
-	storeCached(scratch, key, v)
+	// A boot that timed out or could not start may go otherwise on a quieter machine: judge
+	// the same files again next time instead of remembering it.
+	if booted == nil || (booted.Err == nil && (booted.Result == nil || !booted.Result.TimedOut)) {
+		storeCached(scratch, key, v)
+	}
 	return v, nil
 }
 
@@ -419,10 +462,23 @@ func safeName(s string) string {
 // inputKey identifies everything a verdict depends on: the files, the tree and its toolchain,
 // the stages and what they require. Its leading version changes whenever the stages or the
 // diagnostics parser would say something else about the same files, so stored verdicts go stale.
-func inputKey(t *kernel.Tree, ex *course.Exercise, files map[string][]byte, stages []course.Stage, opts Options) string {
+func (c *Checker) inputKey(ex *course.Exercise, files map[string][]byte, stages []course.Stage, opts Options) string {
+	t := c.tree
 	h := sha256.New()
-	fmt.Fprintf(h, "v2\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%v\n", t.Dir, t.Release, t.RustcVersionText,
-		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success.Modinfo)
+	fmt.Fprintf(h, "v3\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
+		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success)
+	if slices.Contains(stages, course.StageBoot) {
+		// What the boot stage depends on: whether it can run, the image and initramfs it
+		// boots, and its limits.
+		env, img, err := c.bootEnv()
+		fmt.Fprintf(h, "boot\x00%v\x00%s\x00%v\x00%v\x00", err, img, opts.NoBoot, opts.BootTimeout)
+		if env != nil {
+			fmt.Fprintf(h, "%s\x00", env.QEMU)
+			if st, err := os.Stat(env.Kernel); err == nil {
+				fmt.Fprintf(h, "%d\x00%d\x00", st.ModTime().UnixNano(), st.Size())
+			}
+		}
+	}
 	if st, err := os.Stat(filepath.Join(t.Dir, "Module.symvers")); err == nil {
 		fmt.Fprintf(h, "%d\x00", st.ModTime().UnixNano()) // a rebuilt tree invalidates verdicts
 	}

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
@@ -28,6 +29,8 @@ type Built struct {
 	ModinfoErr string
 	// Diagnostics are the build's diagnostics for this module, in order.
 	Diagnostics []diag.Diagnostic
+
+	duration time.Duration
 }
 
 // ReadModinfo returns the key=value pairs of a .ko's .modinfo section.
@@ -37,12 +40,13 @@ func ReadModinfo(ko string) (map[string][]string, error) { return readModinfo(ko
 // build. files are the module's sources (name → content) for the style rules; style findings
 // are placed below dir (dir "" keeps the bare file names).
 func Judge(ex *course.Exercise, files map[string][]byte, dir string, b Built) *Verdict {
-	return judge(ex, files, dir, b, func(Event) {})
+	return judge(ex, files, dir, b, func(Event) {}, nil)
 }
 
 // judge is the one stage loop: CheckFiles runs it after its own build (reporting each stage as
-// it goes), the library check after a batch build.
-func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, emit func(Event)) *Verdict {
+// it goes), the library check after a batch build. runBoot boots the built module when the boot
+// stage comes; nil means this caller does not boot (the stage is skipped and says so).
+func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, emit func(Event), runBoot func() *BootRun) *Verdict {
 	stages := ex.Stages
 	if len(stages) == 0 {
 		stages = course.DefaultStages
@@ -62,6 +66,7 @@ func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, em
 		switch s {
 		case course.StageBuild:
 			r = buildStage(res, b.Diagnostics)
+			r.Duration = b.duration
 		case course.StageWarnings:
 			r = warningsStage(built, b.Diagnostics, ex.AllowWarnings)
 		case course.StageModinfo:
@@ -69,6 +74,12 @@ func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, em
 		case course.StageStyle:
 			r = styleStage(files, dir)
 			v.Diagnostics = append(v.Diagnostics, r.Diagnostics...)
+		case course.StageBoot:
+			var run *BootRun
+			if built && runBoot != nil {
+				run = runBoot()
+			}
+			r = bootStage(ex, built, run)
 		default:
 			r = StageResult{Status: Skip, Reason: fmt.Sprintf("the %s stage is not available in this version", s)}
 		}

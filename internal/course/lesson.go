@@ -3,6 +3,7 @@ package course
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/Masterminds/semver/v3"
 	"gopkg.in/yaml.v3"
@@ -124,12 +125,57 @@ func parseExercise(r report, n *yaml.Node) *Exercise {
 		f.at(f.keyLine("hints"), "needs at least 2 hints (they are revealed one at a time), has %d", len(ex.Hints))
 	}
 	if v := f.vals["success"]; v != nil && !isNull(v) {
-		if s, ok := r.mapping(v, f.name("success"), r.line(v), "modinfo", "log"); ok {
+		if s, ok := r.mapping(v, f.name("success"), r.line(v), "modinfo", "log", "unload_log", "ordered", "steps", "allow_taint"); ok {
 			ex.Success.Modinfo, _ = s.texts("modinfo")
 			ex.Success.Log, _ = s.texts("log")
+			ex.Success.UnloadLog, _ = s.texts("unload_log")
+			ex.Success.Ordered = s.boolean("ordered")
+			ex.Success.Steps = parseSteps(r, s)
+			var lines []int
+			ex.Success.AllowTaint, lines = s.texts("allow_taint")
+			for i, l := range ex.Success.AllowTaint {
+				if !validTaint(l) {
+					s.at(lines[i], "allow_taint %q is not a kernel taint letter (P F S R M B U D A W C I O E L K X T N)", l)
+				}
+			}
 		}
 	}
 	return ex
+}
+
+// parseSteps reads success.steps: each a mapping with read (and an optional expect) or write
+// and value.
+func parseSteps(r report, f fields) []Step {
+	var out []Step
+	for _, n := range f.list("steps") {
+		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "value", "expect")
+		if !ok {
+			continue
+		}
+		st := Step{Read: sf.str("read"), Write: sf.str("write"), Value: sf.str("value"), Expect: sf.str("expect"), Line: r.line(n)}
+		switch {
+		case sf.has("read") == sf.has("write"):
+			sf.at(st.Line, "a step has exactly one of read: PATH or write: PATH")
+		case sf.has("write") && !sf.has("value"):
+			sf.at(st.Line, "a write step needs value: (the text to write)")
+		case sf.has("read") && sf.has("value"):
+			sf.at(sf.keyLine("value"), "value belongs to write steps; a read step can have expect:")
+		case sf.has("write") && sf.has("expect"):
+			sf.at(sf.keyLine("expect"), "expect belongs to read steps")
+		}
+		for _, key := range []string{"read", "write"} {
+			if p := sf.str(key); p != "" && (!strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\n\r")) {
+				sf.at(sf.keyLine(key), "%s %q must be an absolute guest path on one line (e.g. /sys/module/NAME/initstate)", key, p)
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// validTaint reports whether s is one of the kernel's taint letters.
+func validTaint(s string) bool {
+	return len(s) == 1 && strings.Contains("PFSRMBUDAWCIOELKXTN", s)
 }
 
 // stages reads an exercise's stages, DefaultStages when it names none.

@@ -70,11 +70,11 @@ const (
 	StageWarnings Stage = "warnings" // no rustc warnings unless the exercise allows them
 	StageModinfo  Stage = "modinfo"  // .modinfo: license GPL, name, author/description when asked
 	StageStyle    Stage = "style"    // SPDX header, a // SAFETY: comment before each unsafe block
-	StageBoot     Stage = "boot"     // load the module in a booted kernel and match its log (later)
+	StageBoot     Stage = "boot"     // load the module in a booted kernel (QEMU), run steps, unload, judge the log
 )
 
 // DefaultStages is what judges an exercise that names none.
-var DefaultStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle}
+var DefaultStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle, StageBoot}
 
 var allStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle, StageBoot}
 
@@ -118,10 +118,29 @@ type Exercise struct {
 
 // Success is what passing looks like.
 type Success struct {
-	// Log lines the module must print once loaded (checked by the boot stage).
-	Log []string
+	// Log are texts the module must print while it is loaded (init and the steps), each found
+	// inside one kernel log line; UnloadLog the same while it is unloaded (its Drop).
+	Log, UnloadLog []string
+	// Ordered says Log (and UnloadLog) must appear in the order given.
+	Ordered bool
+	// Steps run in the booted guest between loading and unloading the module.
+	Steps []Step
+	// AllowTaint lists taint letters the module may set besides O (out-of-tree), e.g. "N" for
+	// a module that runs KUnit tests.
+	AllowTaint []string
 	// Modinfo keys that must be present (besides license and name, always required).
 	Modinfo []string
+}
+
+// Step is an action in the booted guest, between loading and unloading the module.
+type Step struct {
+	// Read is a file to print (e.g. /sys/module/NAME/initstate); Write a file to write Value to.
+	// Exactly one is set.
+	Read, Write string
+	Value       string
+	// Expect, for a read, is a text one line of the file must contain.
+	Expect string
+	Line   int
 }
 
 // Question is a knowledge check: one right choice among several, with an explanation.

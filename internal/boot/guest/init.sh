@@ -9,7 +9,8 @@
 #
 # Plan lines (/rfl/plan), one action each:
 #   begin ID            start a unit (one exercise's modules and steps)
-#   insmod FILE NAME    load /rfl/mod/FILE, whose module name is NAME
+#   insmod FILE NAME    load /rfl/mod/FILE, whose module name is NAME (with rfl-insmod, which
+#                       loads once and prints the errno, when the initramfs has it)
 #   read PATH           print the first 64 KiB of PATH
 #   write DATA PATH     copy /rfl/data/DATA into PATH
 #   rmmod NAME          unload NAME (only if it loaded)
@@ -45,7 +46,11 @@ while IFS= read -r line; do
 	insmod)
 		[ "$ok" = 1 ] || continue
 		say "insmod:$b"
-		insmod "/rfl/mod/$a" >/tmp/out 2>&1
+		if [ -x /bin/rfl-insmod ]; then
+			rfl-insmod "/rfl/mod/$a" >/tmp/out 2>&1
+		else
+			insmod "/rfl/mod/$a" >/tmp/out 2>&1
+		fi
 		rc=$?
 		frame /tmp/out
 		say "insmod-rc:$rc"

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A planted module for the boot stage tests: hello_module with one fault.
+
+use kernel::prelude::*;
+
+module! {
+    type: HelloModule,
+    name: "hello_module",
+    author: "rfl-tutor",
+    description: "Says hello from Rust",
+    license: "GPL",
+}
+
+struct HelloModule;
+
+impl kernel::Module for HelloModule {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        pr_info!("Hello from Rust!\n");
+        Ok(HelloModule)
+    }
+}
+
+impl Drop for HelloModule {
+    fn drop(&mut self) {
+        // The farewell the exercise expects is missing.
+    }
+}
