@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -12,8 +13,10 @@ import (
 	"charm.land/bubbles/v2/progress"
 	"github.com/spf13/cobra"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/kprep"
+	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
 // defaultSource is where Debian's linux-source-6.12 package puts the tarball.
@@ -42,7 +45,9 @@ func (a *app) kernelPrepareCmd() *cobra.Command {
 		Short: "Unpack, configure and build a kernel tree with Rust support (cached, resumable)",
 		Long: `Prepare a kernel tree that Rust modules can be built against: unpack the source (if a
 tarball), configure tinyconfig plus every option the course needs (Rust, modules, booting,
-and each subsystem an exercise uses), build it, and record the toolchain it used.
+and each subsystem an exercise uses), build it, and record the toolchain it used. The build's
+bzImage and an initramfs made next to it (static busybox, an /init that loads the modules it
+is given, and a small module loader) are what the boot stage of ` + "`check`" + ` runs under QEMU.
 
 The tree goes to the cache (XDG cache dir, keyed by kernel version, configuration and
 toolchain) unless --out says otherwise; a tree prepared before is reused at once, and an
@@ -74,11 +79,22 @@ It takes about 5 minutes on 2 cores from scratch.`,
 				}
 				return exit.UsageErr(err)
 			}
+			// The boot stage's image is the tree's bzImage; its initramfs (busybox, /init and the
+			// module loader) is made here, next to the tree, so checks do not pay for it.
+			initramfs, bootErr := prepareBoot(tree.Dir)
 			if printDir {
+				if bootErr != nil {
+					fmt.Fprintf(a.stderr, "rfl-tutor: warning: the boot stage will be skipped: %v\n", bootErr)
+				}
 				fmt.Fprintln(a.stdout, tree.Dir)
 				return nil
 			}
 			fmt.Fprintf(a.stdout, "Kernel tree ready: %s (Linux %s, %s)\n", tree.Dir, tree.Release, time.Since(start).Round(time.Second))
+			if bootErr != nil {
+				fmt.Fprintf(a.stdout, "Boot stage: unavailable, it will be skipped: %v\n", bootErr)
+			} else {
+				fmt.Fprintf(a.stdout, "Boot stage: %s with %s\n", boot.KernelImage(tree.Dir), initramfs)
+			}
 			fmt.Fprintf(a.stdout, "Exercises find it by themselves; pass --kdir %s to be explicit.\n", tree.Dir)
 			return nil
 		},
@@ -145,4 +161,13 @@ func (b *prepareBar) finish() {
 	if b.drawn {
 		fmt.Fprint(b.w, "\r\x1b[K")
 	}
+}
+
+// prepareBoot makes the boot stage's initramfs for the tree in kdir.
+func prepareBoot(kdir string) (string, error) {
+	env, err := boot.Find(kdir, nil)
+	if err != nil {
+		return "", err
+	}
+	return env.Initramfs(kdir, filepath.Join(xdg.CacheHome(), "builds", "boot"))
 }

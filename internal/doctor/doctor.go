@@ -15,6 +15,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
 )
@@ -121,6 +122,7 @@ func run(ctx context.Context, in Input, env toolchain.Env) *Report {
 	d.checkQEMU()
 	d.checkBootImage()
 	d.checkBusybox()
+	d.checkBootStage()
 	d.checkWorkspace()
 	d.unavailable()
 	return d.r
@@ -477,6 +479,50 @@ func (d *doctor) checkBusybox() {
 	default:
 		d.add(Check{ID: "busybox", Title: "busybox (boot stage)", Status: OK, Detail: p + " (static)"})
 	}
+}
+
+// bootConfig is what the boot stage's guest needs from the kernel: the serial console, an
+// initramfs, /proc (modules, taint) and /sys, /dev, scripts, and unloading modules.
+var bootConfig = []string{"PRINTK", "TTY", "SERIAL_8250_CONSOLE", "BLK_DEV_INITRD", "RD_GZIP", "BINFMT_ELF",
+	"BINFMT_SCRIPT", "PROC_FS", "PROC_SYSCTL", "SYSFS", "DEVTMPFS", "MODULES", "MODULE_UNLOAD"}
+
+// checkBootStage sums up whether `check` can run its boot stage here, and why not.
+func (d *doctor) checkBootStage() {
+	const title = "boot stage"
+	if d.t == nil || d.t.Config == nil {
+		return
+	}
+	env, err := boot.Find(d.t.Dir, d.env.LookPath)
+	if err != nil {
+		d.add(Check{ID: "boot-stage", Title: title, Status: Warn,
+			Detail: "unavailable, so checks skip it (and say so): " + err.Error(),
+			Fix:    "see the boot-stage checks above"})
+		return
+	}
+	var missing []string
+	for _, name := range bootConfig {
+		if d.t.Config[name] == "" || d.t.Config[name] == "n" {
+			missing = append(missing, "CONFIG_"+name)
+		}
+	}
+	if len(missing) > 0 {
+		d.add(Check{ID: "boot-stage", Title: title, Status: Warn,
+			Detail: "the tree's kernel lacks what the guest needs: " + strings.Join(missing, ", "),
+			Fix:    d.prepareFix()})
+		return
+	}
+	detail := "available: QEMU boots " + env.Kernel
+	if name, err := boot.BaseName(env.Busybox, env.CC); err == nil {
+		if _, err := os.Stat(filepath.Join(boot.BootDir(d.t.Dir), name)); err == nil {
+			detail += " with " + filepath.Join(boot.BootDir(d.t.Dir), name)
+		} else {
+			detail += "; its initramfs is made at the first check"
+		}
+	}
+	if env.CC == "" {
+		detail += " (no C compiler for the module loader: busybox insmod is used, which runs a failing init twice)"
+	}
+	d.add(Check{ID: "boot-stage", Title: title, Status: OK, Detail: detail})
 }
 
 // isStatic reports whether the ELF executable at path needs no dynamic loader.

@@ -68,7 +68,7 @@ func startCheck(parent context.Context, chk Checker, ex *course.Exercise, dir st
 		OnEvent: func(e check.Event) {
 			if o, ok := e.(check.Output); ok {
 				// The build reuses its read buffer; the UI reads this later.
-				e = check.Output{Data: bytes.Clone(o.Data)}
+				e = check.Output{Data: bytes.Clone(o.Data), Source: o.Source}
 			}
 			if ctx.Err() != nil {
 				return // cancelled: nobody wants the rest of the output

@@ -523,7 +523,7 @@ func (p *exercisePane) finishCheck(res runResult) tea.Cmd {
 	p.diagSel = 0
 	p.diagPager.off = 0
 	p.buildDiagnostics()
-	if !v.Passed && len(v.Diagnostics) > 0 && p.tab == tabOutput {
+	if !v.Passed && (len(v.Diagnostics) > 0 || hasStageLog(v)) && p.tab == tabOutput {
 		p.tab = tabDiagnostics
 	}
 	// Recorded exactly as `rfl-tutor check` records it.
@@ -727,4 +727,14 @@ func (p *exercisePane) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}
+}
+
+// hasStageLog reports whether a failed stage brought its own evidence (the boot stage's log).
+func hasStageLog(v *check.Verdict) bool {
+	for _, r := range v.Stages {
+		if r.Status == check.Fail && len(r.Log) > 0 {
+			return true
+		}
+	}
+	return false
 }

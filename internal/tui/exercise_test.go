@@ -393,3 +393,38 @@ func TestSpinnerStopsWithTheCheck(t *testing.T) {
 		t.Fatal("the spinner keeps ticking after the check")
 	}
 }
+
+func TestBootConsoleStreamsAndItsFailureIsShown(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.checker.events = []check.Event{
+		check.StageStarted{Stage: course.StageBuild},
+		check.Output{Data: []byte("  LD [M]  hello.ko\r\n"), Source: check.SourceBuild},
+		check.StageStarted{Stage: course.StageBoot},
+		check.Output{Data: []byte("\r\n── booting the module under QEMU ──\r\n"), Source: check.SourceBoot},
+		check.Output{Data: []byte("[    0.519979] Run /init as init process\r\n[    0.600317] hello: Hello from Rust!\r\n"), Source: check.SourceBoot},
+	}
+	h.checker.verdict = func(dir string) *check.Verdict {
+		return &check.Verdict{ExerciseID: "hello-module", Dir: dir, Stages: []check.StageResult{
+			{Stage: course.StageBuild, Status: check.Pass, Reason: "built hello.ko"},
+			{Stage: course.StageBoot, Status: check.Fail,
+				Reason: `expected the module to print "hello: Goodbye" when unloaded (in Drop), but it did not`,
+				Log:    []string{"» insmod hello", "[0.600317] hello: Hello from Rust!", "» rmmod hello", "» exit status 0"}},
+		}}
+	}
+	openHello(t, h)
+	h.key("c")
+	h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
+	// The failed boot brings its log into the diagnostics tab, with the reason.
+	h.contains("✗ boot")
+	h.contains(`boot: expected the module to print "hello: Goodbye" when unloaded`)
+	h.contains("» rmmod hello")
+	h.contains("[0.600317] hello: Hello from Rust!")
+	// The guest's console followed the build output in the output tab.
+	h.key("tab", "tab", "tab", "tab")
+	if h.m.pane.tab != tabOutput {
+		t.Fatalf("on tab %d", h.m.pane.tab)
+	}
+	h.contains("LD [M]  hello.ko")
+	h.contains("── booting the module under QEMU ──")
+	h.contains("[    0.600317] hello: Hello from Rust!")
+}

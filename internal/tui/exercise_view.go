@@ -112,7 +112,23 @@ func (p *exercisePane) buildDiagnostics() {
 		}
 		lines = append(lines, "")
 	}
-	if len(p.diags) == 0 {
+	// A stage's own evidence (the boot stage's Oops excerpt, or its log without the expected
+	// line) follows the compiler's diagnostics.
+	if v := p.verdict; v != nil {
+		for _, r := range v.Stages {
+			if r.Status != check.Fail || len(r.Log) == 0 {
+				continue
+			}
+			for _, l := range strings.Split(wrap.Render(s.Error.Render(string(r.Stage))+": "+r.Reason), "\n") {
+				lines = append(lines, "  "+l)
+			}
+			for _, l := range r.Log {
+				lines = append(lines, "    "+s.Dim.Render(expandTabs(l)))
+			}
+			lines = append(lines, "")
+		}
+	}
+	if len(lines) == 0 {
 		switch {
 		case p.run != nil:
 			lines = []string{s.Dim.Render("Checking…")}
