@@ -11,6 +11,7 @@ packages=(
 	clang-19 lld-19 llvm-19         # the LLVM=-19 toolchain
 	libelf-dev libssl-dev bc flex bison cpio make kmod xz-utils
 	qemu-system-x86 busybox-static  # the boot stage
+	libc6-dev                       # static C library for the boot stage's module loader
 	tmux                            # the TUI's end-to-end test drives the real binary in tmux
 )
 

@@ -42,9 +42,10 @@ func TestCheckOverheadVsRawMake(t *testing.T) {
 		raw = append(raw, time.Since(start))
 
 		// Our check: pty, scratch copy, diagnostics, modinfo and style, from a fresh folder.
+		// The boot stage does work make does not (TestBootStageShareOfCheck measures it).
 		checker := New(tree, c, t.TempDir())
 		start = time.Now()
-		v, err := checker.CheckSolution(context.Background(), ex, Options{NoCache: true})
+		v, err := checker.CheckSolution(context.Background(), ex, Options{NoCache: true, NoBoot: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,6 +62,53 @@ func TestCheckOverheadVsRawMake(t *testing.T) {
 	if ratio > 1.05 {
 		t.Errorf("check costs %.3f× raw make, want ≤ 1.05", ratio)
 	}
+}
+
+// TestBootStageShareOfCheck measures the boot stage of the seed solution (QEMU boot, load,
+// unload, judge) and its share of the whole `check`, 5 rounds from fresh build folders, in one
+// run. Run it with `RFL_BENCH=1 go test ./internal/check -run BootStageShare -v`.
+func TestBootStageShareOfCheck(t *testing.T) {
+	if os.Getenv("RFL_BENCH") == "" {
+		t.Skip("set RFL_BENCH=1 to measure the boot stage")
+	}
+	tree, c := realTree(t), embeddedCourse(t)
+	ex := c.Exercise(seedExercise)
+	const rounds = 5
+	var boots, qemus, totals []time.Duration
+	var shares []float64
+	for i := 0; i < rounds; i++ {
+		var bootStart, bootEnd time.Time
+		checker := New(tree, c, t.TempDir())
+		start := time.Now()
+		v, err := checker.CheckSolution(context.Background(), ex, Options{NoCache: true, OnEvent: func(e Event) {
+			switch e := e.(type) {
+			case StageStarted:
+				if e.Stage == course.StageBoot {
+					bootStart = time.Now()
+				}
+			case StageDone:
+				if e.Result.Stage == course.StageBoot {
+					bootEnd = time.Now()
+				}
+			}
+		}})
+		total := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := v.Stage(course.StageBoot); !v.Passed || r == nil || r.Status != Pass {
+			t.Fatalf("seed solution: %+v", v.Stages)
+		}
+		boot := bootEnd.Sub(bootStart)
+		boots, totals = append(boots, boot), append(totals, total)
+		qemus = append(qemus, v.Stage(course.StageBoot).Duration)
+		shares = append(shares, float64(boot)/float64(total))
+	}
+	slices.Sort(shares)
+	t.Logf("boot stage median %v (QEMU run median %v) of check median %v; share of check: median %.2f, range %.2f–%.2f (rounds %d)",
+		median(boots), median(qemus), median(totals), shares[len(shares)/2], shares[0], shares[len(shares)-1], rounds)
+	t.Logf("boot stage: %v", boots)
+	t.Logf("check:      %v", totals)
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -14,8 +14,8 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/boot"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
 )
