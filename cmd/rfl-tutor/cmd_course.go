@@ -3,12 +3,17 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/coursecheck"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
 func (a *app) courseCmd() *cobra.Command {
@@ -24,9 +29,11 @@ func (a *app) courseCmd() *cobra.Command {
 
 func (a *app) courseCheckCmd() *cobra.Command {
 	var (
-		lf       libraryFlags
-		asJSON   bool
-		writeIDs bool
+		lf          libraryFlags
+		asJSON      bool
+		writeIDs    bool
+		bootToo     bool
+		bootTimeout time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -44,7 +51,9 @@ the built-in course:
     every id is listed (--write-ids writes the file from the course).
 
 Starters and solutions of all exercises are built in one Kbuild run per tree, with the same
-result cache as ` + "`snippets check`" + `.
+result cache as ` + "`snippets check`" + `. That check does not boot modules: the boot stage is
+reported as skipped unless --boot is given, which then checks each solution like
+` + "`rfl-tutor check --solution`" + ` (its own build, then QEMU), -j at a time, with cached verdicts.
 
 Exit status: 0 no problems, 1 problems (one line each, file:line first), 2 the course does not
 load, no kernel tree, or another environment problem.`,
@@ -69,7 +78,14 @@ load, no kernel tree, or another environment problem.`,
 				return err
 			}
 			opts := a.libraryOptions(&lf)
-			rep, err := coursecheck.Check(cmd.Context(), c, trees, opts)
+			var bootOpts *coursecheck.BootOptions
+			if bootToo {
+				bootOpts = &coursecheck.BootOptions{ScratchRoot: filepath.Join(xdg.CacheHome(), "builds"), Timeout: bootTimeout, Jobs: lf.jobs}
+				if lf.jobs == 0 {
+					bootOpts.Jobs = runtime.NumCPU()
+				}
+			}
+			rep, err := coursecheck.CheckWithBoot(cmd.Context(), c, trees, opts, bootOpts)
 			a.endProgress(opts.OnProgress)
 			if err != nil {
 				if cmd.Context().Err() != nil {
@@ -93,6 +109,8 @@ load, no kernel tree, or another environment problem.`,
 	lf.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().BoolVar(&writeIDs, "write-ids", false, "write lessons/ids.lock from the course's ids before checking")
+	cmd.Flags().BoolVar(&bootToo, "boot", false, "also boot every solution under QEMU (the boot stage)")
+	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", check.DefaultBootTimeout, "with --boot, stop a guest after this `duration`")
 	return cmd
 }
 
@@ -130,7 +148,11 @@ func (a *app) printCourseReport(c *course.Course, rep *coursecheck.Report) {
 	}
 	line(true, "loads cleanly: ids unique and lowercase, 2+ hints per exercise, lessons show kernel code only from the library")
 	line(starters == judged, fmt.Sprintf("%d of %d starters fail as their snippet.yaml declares", starters, judged))
-	line(solutions == judged, fmt.Sprintf("%d of %d solutions pass every stage", solutions, judged))
+	booted := ""
+	if !rep.Booted {
+		booted = " (the boot stage skipped: add --boot to boot them)"
+	}
+	line(solutions == judged, fmt.Sprintf("%d of %d solutions pass every stage%s", solutions, judged, booted))
 	line(byRule[coursecheck.RuleOrphan] == 0, fmt.Sprintf("%d orphaned snippet(s)", byRule[coursecheck.RuleOrphan]))
 	if _, err := c.Root.Open(coursecheck.IDsLock); err == nil {
 		line(byRule[coursecheck.RuleIDs] == 0, fmt.Sprintf("ids stable against %s (%d problem(s))", coursecheck.IDsLock, byRule[coursecheck.RuleIDs]))

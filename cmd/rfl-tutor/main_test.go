@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 )
 
@@ -230,8 +231,12 @@ func TestCheckAgainstRealTree(t *testing.T) {
 		t.Fatalf("solution: exit %d\n%s\n%s", code, out, errOut)
 	}
 	var v check.Verdict
-	if err := json.Unmarshal([]byte(out), &v); err != nil || !v.Passed || len(v.Stages) != 4 {
+	if err := json.Unmarshal([]byte(out), &v); err != nil || !v.Passed || len(v.Stages) != 5 {
 		t.Fatalf("solution verdict: %v %+v", err, v)
+	}
+	// The boot stage ran in a real kernel and its log is in the verdict.
+	if b := v.Stage(course.StageBoot); b == nil || b.Status != check.Pass || !strings.Contains(strings.Join(b.Log, "\n"), "hello_module: Goodbye from Rust!") {
+		t.Errorf("boot stage: %+v", b)
 	}
 	var rep progressReport
 	jout, _, _ := cli(t, "progress", "--json")

@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
@@ -82,16 +83,35 @@ type Report struct {
 	Notes    []string      `json:"notes,omitempty"`
 	Stats    library.Stats `json:"stats"`
 	Duration time.Duration `json:"duration_ns"`
+	// Booted says solutions were booted (CheckWithBoot); otherwise their boot stage is skipped.
+	Booted bool `json:"booted"`
 }
 
 // OK reports whether the course passed.
 func (r *Report) OK() bool { return len(r.Findings) == 0 }
 
-// Check runs the authoring check of c on trees.
+// BootOptions make the check boot solutions too: each exercise with a boot stage whose solution
+// passed its other stages is checked like `rfl-tutor check --solution` (built in its own folder
+// under ScratchRoot, where verdicts are cached, and booted under QEMU).
+type BootOptions struct {
+	ScratchRoot string
+	// Timeout bounds each boot (check.DefaultBootTimeout when 0).
+	Timeout time.Duration
+	// Jobs is how many exercises are checked at once (1 when 0).
+	Jobs int
+}
+
+// Check runs the authoring check of c on trees. The boot stage is skipped (and says so).
 func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts library.Options) (*Report, error) {
+	return CheckWithBoot(ctx, c, trees, opts, nil)
+}
+
+// CheckWithBoot is Check, and with boot set it also runs each solution's boot stage.
+func CheckWithBoot(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts library.Options, boot *BootOptions) (*Report, error) {
 	if len(trees) == 0 {
 		return nil, library.ErrNoTrees
 	}
+	start := time.Now()
 	rep := &Report{Course: c.ID, Trees: library.TreeInfos(trees), Lessons: len(c.Lessons), Snippets: len(c.Snippets)}
 
 	exercises := c.Exercises()
@@ -115,6 +135,7 @@ func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts lib
 		if err != nil {
 			return nil, err
 		}
+
 		rep.Exercises = append(rep.Exercises, er)
 		rep.Findings = append(rep.Findings, findings...)
 		for ti, on := range er.Trees {
@@ -122,6 +143,14 @@ func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts lib
 				rep.Notes = append(rep.Notes, fmt.Sprintf("exercise %s not checked on %s: %s", ex.ID, trees[ti].Release, on.Skip))
 			}
 		}
+	}
+	if boot != nil {
+		rep.Booted = true
+		rep.Findings = append(rep.Findings, bootSolutions(ctx, c, exercises, trees, rep.Exercises, boot)...)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		rep.Duration = time.Since(start)
 	}
 	rep.Findings = append(rep.Findings, orphans(c)...)
 	idFindings, note := checkIDs(c)
@@ -239,4 +268,64 @@ func orphans(c *course.Course) []Finding {
 		}
 	}
 	return out
+}
+
+// bootSolutions replaces, on each tree, the solution verdict of every exercise with a boot stage
+// (which the library check skipped) by a full check that boots it, when the solution passed
+// everything else, and reports the solutions that then fail. Exercises run o.Jobs at a time.
+func bootSolutions(ctx context.Context, c *course.Course, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
+	type work struct{ ei, ti int }
+	var todo []work
+	for ei, ex := range exercises {
+		if !slices.Contains(ex.Stages, course.StageBoot) {
+			continue
+		}
+		for ti, on := range results[ei].Trees {
+			if on.Solution != nil && on.SolutionOK {
+				todo = append(todo, work{ei, ti})
+			}
+		}
+	}
+	checkers := make([]*check.Checker, len(trees))
+	for ti, t := range trees {
+		checkers[ti] = check.New(t, c, o.ScratchRoot)
+	}
+	var (
+		mu       sync.Mutex
+		findings []Finding
+		wg       sync.WaitGroup
+	)
+	sem := make(chan struct{}, max(o.Jobs, 1))
+	for _, w := range todo {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() != nil {
+				return
+			}
+			ex, tree := exercises[w.ei], trees[w.ti]
+			v, err := checkers[w.ti].CheckSolution(ctx, ex, check.Options{BootTimeout: o.Timeout})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if ctx.Err() == nil {
+					findings = append(findings, Finding{File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
+						Msg: fmt.Sprintf("exercise %s: on %s the solution could not be booted: %v", ex.ID, tree.Release, err)})
+				}
+				return
+			}
+			v.Dir = ""
+			on := &results[w.ei].Trees[w.ti]
+			on.Solution, on.SolutionOK = v, v.Passed
+			if !v.Passed {
+				f := v.FirstFailure()
+				findings = append(findings, Finding{File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
+					Msg:         fmt.Sprintf("exercise %s: on %s the solution fails at stage %s: %s", ex.ID, tree.Release, f.Stage, f.Reason),
+					Diagnostics: f.Diagnostics})
+			}
+		}()
+	}
+	wg.Wait()
+	return findings
 }

@@ -205,13 +205,33 @@ func TestEmbeddedCourse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the embedded course does not load:\n%v", err)
 	}
-	rep, err := Check(context.Background(), c, []*kernel.Tree{tree},
-		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()})
+	// With the boot stage: every solution is booted under QEMU, so each exercise's expected log
+	// lines, steps and taint rules are proven against the real kernel (or no learner could pass).
+	rep, err := CheckWithBoot(context.Background(), c, []*kernel.Tree{tree},
+		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()},
+		&BootOptions{ScratchRoot: t.TempDir(), Jobs: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range rep.Findings {
 		t.Error(f)
+	}
+	booted := 0
+	for _, er := range rep.Exercises {
+		ex := c.Exercise(er.ID)
+		if !slices.Contains(ex.Stages, course.StageBoot) {
+			continue
+		}
+		for _, on := range er.Trees {
+			if b := on.Solution.Stage(course.StageBoot); b == nil || b.Status != check.Pass {
+				t.Errorf("exercise %s: the solution's boot stage: %+v", er.ID, b)
+			} else {
+				booted++
+			}
+		}
+	}
+	if !rep.Booted || booted < 20 {
+		t.Errorf("booted %d solutions (report says booted=%v)", booted, rep.Booted)
 	}
 	for _, n := range rep.Notes {
 		t.Log(n)
