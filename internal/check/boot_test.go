@@ -244,3 +244,43 @@ func TestBootStageJudgesStepsAndOrder(t *testing.T) {
 		})
 	}
 }
+
+// Cancelling a check while its guest runs (the learner quits, or saves again) stops QEMU at
+// once and reports the cancellation, not a verdict.
+func TestBootCancelStopsQEMU(t *testing.T) {
+	tree, c := realTree(t), embeddedCourse(t)
+	ex := c.Exercise(seedExercise)
+	src, err := os.ReadFile(filepath.Join("testdata", "boot", "endless_loop.rs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := learnerCopy(t, c, ex, func(string) string { return string(src) })
+	scratch := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var canceledAt time.Time
+	var console strings.Builder // QEMU's output arrives in pieces of any size
+	v, err := New(tree, c, scratch).Check(ctx, ex, dir, Options{OnEvent: func(e Event) {
+		o, ok := e.(Output)
+		if !ok || o.Source != SourceBoot {
+			return
+		}
+		console.Write(o.Data)
+		if strings.Contains(console.String(), "Hello from Rust!") && canceledAt.IsZero() {
+			canceledAt = time.Now()
+			cancel()
+		}
+	}})
+	if canceledAt.IsZero() {
+		t.Fatal("the guest never printed the module's line")
+	}
+	if err == nil || v != nil {
+		t.Fatalf("a cancelled check gave verdict %+v, err %v", v, err)
+	}
+	if took := time.Since(canceledAt); took > 5*time.Second {
+		t.Errorf("the check returned %v after the cancel", took)
+	}
+	if left := qemuUnder(scratch); len(left) > 0 {
+		t.Errorf("QEMU still running after the cancel: %v", left)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -228,10 +229,19 @@ func TestEndToEndTmux(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The boot stage's guest console streams into the pane while it boots, before the verdict:
+	// kernel lines carry printk timestamps, which build output never has.
+	consoleLine := regexp.MustCompile(`\[\s*\d+\.\d{6}\] `)
+	screen = s.waitFor("the guest's console, live", buildTimeout, func(screen string) bool {
+		return consoleLine.MatchString(screen) || strings.Contains(screen, "PASS") || strings.Contains(screen, "could not run")
+	})
+	if !consoleLine.MatchString(screen) || strings.Contains(screen, "PASS") {
+		t.Errorf("the guest's console was not shown while the module booted:\n%s", screen)
+	}
 	screen = s.waitFor("the solution's verdict", buildTimeout, func(screen string) bool {
 		return strings.Contains(screen, "PASS") || strings.Contains(screen, "could not run")
 	})
-	for _, stage := range []string{"✓ build", "✓ warnings", "✓ modinfo", "✓ style"} {
+	for _, stage := range []string{"✓ build", "✓ warnings", "✓ modinfo", "✓ style", "✓ boot"} {
 		if !strings.Contains(screen, stage) {
 			t.Errorf("after the pass, %q is missing:\n%s", stage, screen)
 		}
