@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
@@ -259,5 +260,27 @@ func TestNoCommandWithoutTerminalLists(t *testing.T) {
 	out, errOut, code := cli(t)
 	if code != 0 || !strings.Contains(errOut, "needs a terminal") || !strings.Contains(out, "first-module") {
 		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+}
+
+// kernel prepare leaves the boot stage's initramfs next to the tree, and says plainly when it
+// cannot (the boot stage is then skipped by checks).
+func TestPrepareBootMakesTheInitramfs(t *testing.T) {
+	kdir := testkernel.Dir(t)
+	isolate(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	p, err := prepareBoot(kdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(p) != boot.BootDir(kdir) {
+		t.Errorf("initramfs at %s, want it in %s", p, boot.BootDir(kdir))
+	}
+	if st, err := os.Stat(p); err != nil || st.Size() < 100<<10 {
+		t.Errorf("initramfs %s: %v", p, err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := prepareBoot(kdir); err == nil || !strings.Contains(err.Error(), "qemu-system-x86") || !strings.Contains(err.Error(), "busybox-static") {
+		t.Errorf("without QEMU and busybox: %v", err)
 	}
 }

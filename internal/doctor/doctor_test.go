@@ -30,7 +30,7 @@ func TestRealTree(t *testing.T) {
 	if !r.OK() {
 		t.Fatal("doctor fails on the real tree")
 	}
-	for _, id := range []string{"kernel-tree", "tree-configured", "config-rust", "rust-metadata", "llvm", "rustc", "rust-src", "bindgen", "libclang", "workspace"} {
+	for _, id := range []string{"kernel-tree", "tree-configured", "config-rust", "rust-metadata", "llvm", "rustc", "rust-src", "bindgen", "libclang", "workspace", "boot-stage"} {
 		c := r.Check(id)
 		if c == nil || c.Status != OK {
 			t.Errorf("check %s: %+v, want ok", id, c)
@@ -231,6 +231,12 @@ func TestBootStageChecks(t *testing.T) {
 		if c := r.Check(id); c == nil || c.Status != Warn || !strings.Contains(c.Fix, fix) {
 			t.Errorf("%s = %+v", id, c)
 		}
+	}
+	// The summary names everything the boot stage lacks, and that checks will skip it.
+	c := r.Check("boot-stage")
+	if c == nil || c.Status != Warn || !strings.Contains(c.Detail, "checks skip it") ||
+		!strings.Contains(c.Detail, "qemu-system-x86_64 is not installed") || !strings.Contains(c.Detail, "no bzImage") {
+		t.Errorf("boot-stage = %+v", c)
 	}
 }
 
