@@ -174,7 +174,7 @@ func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool
 		}
 	}
 	if v.Passed {
-		fmt.Fprintf(w, "\n%s all %d stages passed (%.1f s)\n", p.ok("PASS:"), len(v.Stages), v.Duration.Seconds())
+		fmt.Fprintf(w, "\n%s %s (%.1f s)\n", p.ok("PASS:"), v.PassedText(), v.Duration.Seconds())
 		if !reference {
 			fmt.Fprintf(w, "The reference solution is in the interactive tutor (`rfl-tutor`), now that you passed.\n")
 		}

@@ -173,6 +173,9 @@ func TestBootWithoutQEMUIsSkippedWithTheReason(t *testing.T) {
 	if !strings.Contains(v.Summary(), "boot stage skipped") {
 		t.Errorf("summary hides the skip: %q", v.Summary())
 	}
+	if got := v.PassedText(); got != "1 of 2 stages passed, boot skipped" {
+		t.Errorf("PassedText = %q", got)
+	}
 }
 
 // The boot stage's judgement of transcripts that need no kernel: steps and ordering.

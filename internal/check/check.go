@@ -92,6 +92,21 @@ func (v *Verdict) FirstFailure() *StageResult {
 	return nil
 }
 
+// PassedText says how many stages passed, naming the skipped ones so a pass never hides a
+// stage that did not run: "all 5 stages passed", "4 of 5 stages passed, boot skipped".
+func (v *Verdict) PassedText() string {
+	var skipped []string
+	for _, s := range v.Stages {
+		if s.Status == Skip {
+			skipped = append(skipped, string(s.Stage))
+		}
+	}
+	if len(skipped) == 0 {
+		return fmt.Sprintf("all %d stages passed", len(v.Stages))
+	}
+	return fmt.Sprintf("%d of %d stages passed, %s skipped", len(v.Stages)-len(skipped), len(v.Stages), strings.Join(skipped, ", "))
+}
+
 // Summary is the verdict in one line, as progress stores it with each attempt: "passed", or
 // the first failing stage and why.
 func (v *Verdict) Summary() string {

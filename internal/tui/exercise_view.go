@@ -367,7 +367,7 @@ func (p *exercisePane) summaryLine() string {
 			if ok, _ := p.revealable(); ok {
 				more = " · s shows the solution"
 			}
-			return s.Pass.Render("PASS") + fmt.Sprintf(" all %d stages passed in %.1f s%s%s", len(v.Stages), v.Duration.Seconds(), cached, more)
+			return s.Pass.Render("PASS") + fmt.Sprintf(" %s in %.1f s%s%s", v.PassedText(), v.Duration.Seconds(), cached, more)
 		}
 		return s.Fail.Render("FAIL") + fmt.Sprintf(" %d of %d stages failed%s · attempt %d", failed, len(v.Stages), cached, ep.Attempts)
 	}
