@@ -99,6 +99,9 @@ func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, erro
 			return "", exit.UsageErr(fmt.Errorf("workspace: %w", err))
 		}
 		fmt.Fprintf(&b, "\n## Exercise: %s\n\n%s\n\n", ex.Title, strings.TrimSpace(ex.Task))
+		if exp := ex.ExpectationsMarkdown(); exp != "" {
+			fmt.Fprintf(&b, "%s\n", exp)
+		}
 		fmt.Fprintf(&b, "Your files: `%s`\n\n", ws.Dir(c.ID, ex.ID))
 		fmt.Fprintf(&b, "Check your work with `rfl-tutor check %s`; ask for a hint with `rfl-tutor hint %s`.\n", ex.ID, ex.ID)
 	}

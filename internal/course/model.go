@@ -4,6 +4,7 @@
 package course
 
 import (
+	"fmt"
 	"io/fs"
 	"strings"
 
@@ -232,4 +233,63 @@ func (v Variant) String() string {
 		return "starter"
 	}
 	return "src"
+}
+
+// ExpectationsMarkdown spells out for the learner what the checks require beyond compiling: the
+// .modinfo keys, and for the boot stage the steps and the lines the module must print. It is
+// empty when the exercise asks for nothing beyond its stages.
+func (ex *Exercise) ExpectationsMarkdown() string {
+	var items []string
+	s := ex.Success
+	if len(s.Modinfo) > 0 {
+		items = append(items, "its `.modinfo` has "+codeList(s.Modinfo))
+	}
+	boots := false
+	for _, st := range ex.Stages {
+		boots = boots || st == StageBoot
+	}
+	if boots {
+		if len(s.Log) > 0 {
+			items = append(items, "once loaded, it prints "+codeList(s.Log)+orderNote(s.Ordered, len(s.Log)))
+		}
+		for _, st := range s.Steps {
+			switch {
+			case st.Read != "" && st.Expect != "":
+				items = append(items, fmt.Sprintf("reading `%s` gives a line containing `%s`", st.Read, st.Expect))
+			case st.Read != "":
+				items = append(items, fmt.Sprintf("`%s` can be read", st.Read))
+			default:
+				items = append(items, fmt.Sprintf("writing `%s` to `%s` succeeds", st.Value, st.Write))
+			}
+		}
+		if len(s.UnloadLog) > 0 {
+			items = append(items, "when unloaded (its `Drop`), it prints "+codeList(s.UnloadLog)+orderNote(s.Ordered, len(s.UnloadLog)))
+		}
+		items = append(items, "it loads and unloads in a booted kernel without an Oops, warning or panic")
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("**The check also expects that**\n\n")
+	for _, it := range items {
+		b.WriteString("- " + it + ";\n")
+	}
+	out := strings.TrimSuffix(b.String(), ";\n") + ".\n"
+	return out
+}
+
+func codeList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, it := range items {
+		quoted[i] = "`" + strings.ReplaceAll(it, "`", "'") + "`"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+func orderNote(ordered bool, n int) string {
+	if ordered && n > 1 {
+		return ", in this order"
+	}
+	return ""
 }

@@ -127,6 +127,72 @@ exercises:
 				t.Errorf("exercise = %+v", ex)
 			}
 		}},
+		{name: "boot expectations", in: `---
+id: a
+title: A
+order: 1
+exercises:
+  - id: ex
+    title: X
+    snippet: s
+    task: T
+    hints: [a, b]
+    success:
+      log: ["m: hi"]
+      unload_log: ["m: bye"]
+      ordered: true
+      allow_taint: [N]
+      steps:
+        - read: /sys/module/m/initstate
+          expect: live
+        - write: /dev/m
+          value: "1"
+---
+`, check: func(t *testing.T, l *Lesson) {
+			s := l.Exercises[0].Success
+			if !slices.Equal(s.Log, []string{"m: hi"}) || !slices.Equal(s.UnloadLog, []string{"m: bye"}) || !s.Ordered ||
+				!slices.Equal(s.AllowTaint, []string{"N"}) || len(s.Steps) != 2 ||
+				s.Steps[0].Read != "/sys/module/m/initstate" || s.Steps[0].Expect != "live" || s.Steps[0].Line != 17 ||
+				s.Steps[1].Write != "/dev/m" || s.Steps[1].Value != "1" {
+				t.Errorf("success = %+v", s)
+			}
+		}},
+		{name: "bad boot expectations", in: `---
+id: a
+title: A
+order: 1
+exercises:
+  - id: ex
+    title: X
+    snippet: s
+    task: T
+    hints: [a, b]
+    success:
+      ordered: yes please
+      allow_taint: [O, Z]
+      steps:
+        - read: /a
+          write: /b
+        - write: /dev/x
+        - read: proc/x
+        - read: /x
+          value: v
+        - write: /y
+          value: v
+          expect: e
+        - run: /bin/sh
+---
+`, want: []string{
+			`12: exercise ex: success: ordered must be true or false`,
+			`13: exercise ex: success: allow_taint "Z" is not a kernel taint letter`,
+			`15: exercise ex: success: steps item: a step has exactly one of read: PATH or write: PATH`,
+			`17: exercise ex: success: steps item: a write step needs value:`,
+			`18: exercise ex: success: steps item: read "proc/x" must be an absolute guest path`,
+			`20: exercise ex: success: steps item: value belongs to write steps`,
+			`23: exercise ex: success: steps item: expect belongs to read steps`,
+			`24: exercise ex: success: steps item: unknown key "run"`,
+			`24: exercise ex: success: steps item: a step has exactly one of read: PATH or write: PATH`,
+		}},
 		{name: "quiz", in: `---
 id: a
 title: A
@@ -281,5 +347,39 @@ func TestMergeOption(t *testing.T) {
 		if got, ok := mergeOption(tt.have, tt.o); got != tt.want || ok != tt.ok {
 			t.Errorf("mergeOption(%v, %v) = %v, %v; want %v, %v", tt.have, tt.o, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestExpectationsMarkdown(t *testing.T) {
+	cases := []struct {
+		name string
+		ex   Exercise
+		want string
+	}{
+		{"nothing beyond the stages", Exercise{Stages: []Stage{StageBuild}}, ""},
+		{"boot without expectations still promises a clean load",
+			Exercise{Stages: []Stage{StageBuild, StageBoot}},
+			"**The check also expects that**\n\n- it loads and unloads in a booted kernel without an Oops, warning or panic.\n"},
+		{"log lines only matter when the exercise boots",
+			Exercise{Stages: []Stage{StageBuild, StageModinfo}, Success: Success{Modinfo: []string{"author"}, Log: []string{"m: hi"}}},
+			"**The check also expects that**\n\n- its `.modinfo` has `author`.\n"},
+		{"everything, in order",
+			Exercise{Stages: DefaultStages, Success: Success{
+				Log: []string{"m: one", "m: two"}, UnloadLog: []string{"m: bye"}, Ordered: true,
+				Steps: []Step{{Read: "/proc/x", Expect: "42"}, {Read: "/proc/y"}, {Write: "/dev/z", Value: "1"}}}},
+			"**The check also expects that**\n\n" +
+				"- once loaded, it prints `m: one`, `m: two`, in this order;\n" +
+				"- reading `/proc/x` gives a line containing `42`;\n" +
+				"- `/proc/y` can be read;\n" +
+				"- writing `1` to `/dev/z` succeeds;\n" +
+				"- when unloaded (its `Drop`), it prints `m: bye`;\n" +
+				"- it loads and unloads in a booted kernel without an Oops, warning or panic.\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.ex.ExpectationsMarkdown(); got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
 	}
 }

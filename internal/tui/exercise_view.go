@@ -46,6 +46,9 @@ func (p *exercisePane) syncTask() tea.Cmd {
 	return p.c.renders.request(k, func() (string, error) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "## %s\n\n%s\n", ex.Title, strings.TrimSpace(ex.Task))
+		if exp := ex.ExpectationsMarkdown(); exp != "" {
+			fmt.Fprintf(&b, "\n%s", exp)
+		}
 		if n := len(ex.Hints); n > 0 {
 			fmt.Fprintf(&b, "\nStuck? This exercise has %d hints: press `h` for the next one.\n", n)
 		}
