@@ -416,6 +416,7 @@ func TestBootConsoleStreamsAndItsFailureIsShown(t *testing.T) {
 	h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
 	// The failed boot brings its log into the diagnostics tab, with the reason.
 	h.contains("✗ boot")
+	h.contains("Diagnostics 1")
 	h.contains(`boot: expected the module to print "hello: Goodbye" when unloaded`)
 	h.contains("» rmmod hello")
 	h.contains("[0.600317] hello: Hello from Rust!")

@@ -387,7 +387,7 @@ func (p *exercisePane) tabBar() string {
 	s := p.c.Styles
 	n := len(p.ex.Hints)
 	shown := min(p.c.Progress().ExerciseStatus(p.ex.ID).HintsRevealed, n)
-	names := [numTabs]string{"Task", "Output", fmt.Sprintf("Diagnostics %d", len(p.diags)), fmt.Sprintf("Hints %d/%d", shown, n), "Solution"}
+	names := [numTabs]string{"Task", "Output", fmt.Sprintf("Diagnostics %d", len(p.diags)+p.stageLogs()), fmt.Sprintf("Hints %d/%d", shown, n), "Solution"}
 	if ok, _ := p.revealable(); !ok {
 		names[tabSolution] = "Solution (locked)"
 	}
@@ -426,4 +426,17 @@ func shortenLeft(path string, w int) string {
 	}
 	r := []rune(path)
 	return "…" + string(r[len(r)-(w-1):])
+}
+
+// stageLogs counts the failed stages whose own evidence the diagnostics tab shows (a boot log).
+func (p *exercisePane) stageLogs() int {
+	n := 0
+	if p.verdict != nil {
+		for _, r := range p.verdict.Stages {
+			if r.Status == check.Fail && len(r.Log) > 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
