@@ -225,13 +225,15 @@ func TestBootStageJudgesStepsAndOrder(t *testing.T) {
 		{"insmod EINVAL", append(good[:4:4], "rfl:n:out:insmod: can't insert '/rfl/mod/u0m0.ko': Invalid argument", "rfl:n:insmod-rc:1", "rfl:n:taint:4096", "rfl:n:end:ex", "rfl:n:done"), false, "init returned -EINVAL (Invalid argument)"},
 		{"ENOTSUPP", append(good[:4:4], "rfl:n:out:insmod: can't insert 'x.ko': Unknown error 524", "rfl:n:insmod-rc:1", "rfl:n:end:ex", "rfl:n:done"), false, "-ENOTSUPP"},
 		{"forged frame from the module", replace(good, 6, "[ 0.4] rfl:other:insmod-rc:0"), false, "did not finish"},
+		{"Drop never returns", good[:13], false, "unloading m never returned, so Drop never finished"},
+		{"a step never returns", good[:11], false, "the step that writes /dev/y never finished"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := *ex
 			e.Success.Ordered = tc.ordered
 			run := console(tc.lines...)
-			if tc.name == "forged frame from the module" {
+			if strings.Contains(tc.name, "never returns") || tc.name == "forged frame from the module" {
 				run.Result.TimedOut = true
 			}
 			r := bootStage(&e, true, run)
