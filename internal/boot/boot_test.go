@@ -348,3 +348,17 @@ func FuzzTranscript(f *testing.F) {
 		}
 	})
 }
+
+func TestIsStatic(t *testing.T) {
+	if static, err := IsStatic("/bin/sh"); err != nil || static {
+		t.Errorf("/bin/sh: static %v err %v, want dynamic", static, err)
+	}
+	if _, err := os.Stat("/bin/busybox"); err == nil {
+		if static, err := IsStatic("/bin/busybox"); err != nil || !static {
+			t.Errorf("/bin/busybox (busybox-static): static %v err %v", static, err)
+		}
+	}
+	if _, err := IsStatic("/etc/hostname"); err == nil {
+		t.Error("not an ELF file: want an error")
+	}
+}

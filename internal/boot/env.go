@@ -60,7 +60,7 @@ func Find(kdir string, lookPath func(string) (string, error)) (*Env, error) {
 	if e.Busybox, err = lookPath("busybox"); err != nil {
 		u.Reasons = append(u.Reasons, "busybox is not installed")
 		u.Fixes = append(u.Fixes, "sudo apt-get install busybox-static")
-	} else if dyn, err := isDynamic(e.Busybox); err != nil || dyn {
+	} else if static, err := IsStatic(e.Busybox); err != nil || !static {
 		u.Reasons = append(u.Reasons, e.Busybox+" is not a statically linked busybox")
 		u.Fixes = append(u.Fixes, "sudo apt-get install busybox-static")
 	}

@@ -40,6 +40,10 @@ func BaseName(busybox, cc string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("busybox: %w", err)
 	}
+	return baseName(bb, cc), nil
+}
+
+func baseName(bb []byte, cc string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d\x00", baseFormat, len(initScript))
 	h.Write(initScript)
@@ -49,7 +53,7 @@ func BaseName(busybox, cc string) (string, error) {
 		fmt.Fprintf(h, "\x00%s\x00", cc)
 		h.Write(insmodSource)
 	}
-	return "initramfs-" + hex.EncodeToString(h.Sum(nil))[:12] + ".cpio.gz", nil
+	return "initramfs-" + hex.EncodeToString(h.Sum(nil))[:12] + ".cpio.gz"
 }
 
 // EnsureBase returns the base initramfs in dir, writing it first if it is not there: busybox
@@ -58,20 +62,16 @@ func BaseName(busybox, cc string) (string, error) {
 // appends its own uncompressed archive (modules and plan) to a copy of it; the kernel unpacks
 // both.
 func EnsureBase(dir, busybox, cc string) (string, error) {
-	name, err := BaseName(busybox, cc)
+	bb, err := os.ReadFile(busybox)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("busybox: %w", err)
 	}
-	path := filepath.Join(dir, name)
+	path := filepath.Join(dir, baseName(bb, cc))
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
 	if err := checkStatic(busybox); err != nil {
 		return "", err
-	}
-	bb, err := os.ReadFile(busybox)
-	if err != nil {
-		return "", fmt.Errorf("busybox: %w", err)
 	}
 	entries := []entry{
 		{name: "bin", dir: true},
@@ -136,11 +136,11 @@ func compileHelper(cc string) ([]byte, error) {
 
 // checkStatic refuses a dynamically linked busybox: the initramfs has no C library for it.
 func checkStatic(path string) error {
-	dynamic, err := isDynamic(path)
+	static, err := IsStatic(path)
 	if err != nil {
-		return fmt.Errorf("busybox %s: %w", path, err)
+		return fmt.Errorf("busybox %w", err)
 	}
-	if dynamic {
+	if !static {
 		return fmt.Errorf("busybox %s is dynamically linked and cannot run alone in the initramfs; install busybox-static", path)
 	}
 	return nil

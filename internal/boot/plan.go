@@ -106,17 +106,18 @@ func plainWord(s, what string, spacesOK bool) error {
 	return nil
 }
 
-// isDynamic says whether an ELF executable needs a program interpreter (a dynamic loader).
-func isDynamic(path string) (bool, error) {
+// IsStatic reports whether the ELF executable at path needs no dynamic loader, so it can run
+// alone in the initramfs.
+func IsStatic(path string) (bool, error) {
 	f, err := elf.Open(path)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("%s: %w", path, err)
 	}
 	defer f.Close()
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP {
-			return true, nil
+			return false, nil
 		}
 	}
-	return false, nil
+	return true, nil
 }

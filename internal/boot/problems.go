@@ -82,8 +82,8 @@ func (t *Transcript) Problems(from, to int) []Problem {
 	return out
 }
 
-// stripPrefix drops a "modname: " that pr_* puts before a Rust module's lines, so a panic
-// message printed by the kernel crate is recognised too.
+// stripPrefix drops the indentation some lines carry (KUnit nests its output), so an indented
+// report headline or end marker is still recognised.
 func stripPrefix(s string) string { return strings.TrimLeft(s, " ") }
 
 // taintFlags are the kernel's taint letters by bit (kernel/panic.c, taint_flags in 6.12).

@@ -26,7 +26,7 @@ func realImage(t *testing.T) (qemu, bzImage, base string, tree *kernel.Tree) {
 	if err != nil {
 		t.Fatal("the boot tests need qemu-system-x86_64 (scripts/install-toolchain.sh installs it)")
 	}
-	bzImage = filepath.Join(dir, "arch", "x86", "boot", "bzImage")
+	bzImage = KernelImage(dir)
 	env, err := Find(dir, nil)
 	if err != nil {
 		t.Fatal(err)

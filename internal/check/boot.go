@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -248,7 +249,7 @@ func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 		a := acts[i]
 		out := strings.Join(a.Output, "\n")
 		if a.RC != 0 {
-			return fmt.Sprintf("step %d: %s %s failed: %s", i+1, verb(a.Kind), a.Arg, cmpOr(strings.TrimSpace(out), fmt.Sprintf("exit status %d", a.RC)))
+			return fmt.Sprintf("step %d: %s %s failed: %s", i+1, verb(a.Kind), a.Arg, cmp.Or(strings.TrimSpace(out), fmt.Sprintf("exit status %d", a.RC)))
 		}
 		if s.Expect != "" && !strings.Contains(out, s.Expect) {
 			got := strings.TrimSpace(out)
@@ -266,13 +267,6 @@ func verb(kind string) string {
 		return "writing to"
 	}
 	return "reading"
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // missingLines returns the first expected text not found in a kernel line in [from, to]; in

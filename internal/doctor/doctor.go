@@ -5,7 +5,6 @@ package doctor
 
 import (
 	"context"
-	"debug/elf"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -450,7 +449,7 @@ func (d *doctor) checkBootImage() {
 	if d.t == nil || d.t.Config == nil {
 		return
 	}
-	img := filepath.Join(d.t.Dir, "arch", "x86", "boot", "bzImage")
+	img := boot.KernelImage(d.t.Dir)
 	if _, err := os.Stat(img); err == nil {
 		d.add(Check{ID: "boot-image", Title: "bzImage (boot stage)", Status: OK, Detail: img})
 		return
@@ -468,7 +467,7 @@ func (d *doctor) checkBusybox() {
 			Fix:    "sudo apt-get install busybox-static"})
 		return
 	}
-	static, err := isStatic(p)
+	static, err := boot.IsStatic(p)
 	switch {
 	case err != nil:
 		d.add(Check{ID: "busybox", Title: "busybox (boot stage)", Status: Warn, Detail: err.Error(), Fix: "sudo apt-get install busybox-static"})
@@ -523,21 +522,6 @@ func (d *doctor) checkBootStage() {
 		detail += " (no C compiler for the module loader: busybox insmod is used, which runs a failing init twice)"
 	}
 	d.add(Check{ID: "boot-stage", Title: title, Status: OK, Detail: detail})
-}
-
-// isStatic reports whether the ELF executable at path needs no dynamic loader.
-func isStatic(path string) (bool, error) {
-	f, err := elf.Open(path)
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", path, err)
-	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			return false, nil
-		}
-	}
-	return true, nil
 }
 
 func (d *doctor) checkWorkspace() {

@@ -240,20 +240,6 @@ func TestBootStageChecks(t *testing.T) {
 	}
 }
 
-func TestIsStatic(t *testing.T) {
-	if static, err := isStatic("/bin/sh"); err != nil || static {
-		t.Errorf("/bin/sh: static %v err %v, want dynamic", static, err)
-	}
-	if _, err := os.Stat("/bin/busybox"); err == nil {
-		if static, err := isStatic("/bin/busybox"); err != nil || !static {
-			t.Errorf("/bin/busybox (busybox-static): static %v err %v", static, err)
-		}
-	}
-	if _, err := isStatic("/etc/hostname"); err == nil {
-		t.Error("not an ELF file: want an error")
-	}
-}
-
 func TestWorkspace(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o644)
