@@ -3,6 +3,7 @@
 # tree (`rfl-tutor kernel prepare`) and to build and boot exercises against it. Idempotent: when
 # every package is installed it only says so; apt-get update runs only when something is missing.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
 	linux-source-6.12               # /usr/src/linux-source-6.12.tar.xz (6.12.117)
@@ -13,6 +14,8 @@ packages=(
 	qemu-system-x86 busybox-static  # the boot stage
 	libc6-dev                       # static C library for the boot stage's module loader
 	tmux                            # the TUI's end-to-end test drives the real binary in tmux
+	bubblewrap                      # the build sandbox for lesson packs and learners' code
+	libclang1-19                    # libclang for bindgen 0.71 (the Linux 7.3 tree)
 )
 
 missing=()
@@ -21,7 +24,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "toolchain: all ${#packages[@]} packages installed"
-	exit 0
+	exec scripts/install-kernel-7.3.sh
 fi
 echo "toolchain: installing ${missing[*]}"
 
@@ -43,3 +46,7 @@ if ! "${sudo[@]}" apt-get update -q ||
 	echo "  these come from Debian 12's bookworm and bookworm-security suites; check /etc/apt/sources.list" >&2
 	exit 1
 fi
+
+# Linux 7.3's source and bindgen 0.71 come from newer Debian suites, kept out of the system's apt
+# sources (see that script); it runs after the packages because the launcher needs libclang1-19.
+exec scripts/install-kernel-7.3.sh
