@@ -37,7 +37,7 @@ func FuzzFrontMatter(f *testing.F) {
 		var ps problems
 		l := parseLesson(&ps, "lessons/x.md", data)
 		if l != nil {
-			c.render(l, report{problems: &ps, file: l.Path})
+			c.render(l, report{problems: &ps, file: l.Path}, nil)
 		}
 		// One more line than the text has: a file ending without a newline still has its
 		// last line, and the body may start just after the closing fence.

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/Masterminds/semver/v3"
 )
 
 // Lessons show kernel code only through {{#include snippet/path[:region]}} lines, so what a
@@ -87,8 +89,15 @@ func (l *Lesson) IncludedSnippets() []string {
 // Markdown returns the lesson's body with every include directive replaced by a fenced code
 // block of the snippet file (or region) it names.
 func (c *Course) Markdown(l *Lesson) (string, error) {
+	return c.MarkdownFor(l, nil)
+}
+
+// MarkdownFor is Markdown for a kernel of version ver: snippets with kernel variants show the
+// code of ver's variant (the base variant when ver is nil), followed once per lesson by what the
+// other variants do differently.
+func (c *Course) MarkdownFor(l *Lesson, ver *semver.Version) (string, error) {
 	var ps problems
-	md := c.render(l, report{problems: &ps, file: l.Path})
+	md := c.render(l, report{problems: &ps, file: l.Path}, ver)
 	if err := ps.err(); err != nil {
 		return "", err
 	}
@@ -97,15 +106,16 @@ func (c *Course) Markdown(l *Lesson) (string, error) {
 
 // render expands includes and reports what is wrong with the body: Load calls it to validate,
 // Markdown to produce the text, so the two cannot disagree.
-func (c *Course) render(l *Lesson, r report) string {
+func (c *Course) render(l *Lesson, r report, ver *semver.Version) string {
 	var out strings.Builder
+	noted := map[string]bool{} // snippets whose variant notes this lesson has shown
 	for i, ml := range scanMarkdown(l.Body) {
 		line := l.BodyLine + i
 		switch {
 		case ml.opens && isRustFence(ml.info):
 			r.at(line, "hand-written rust code block: kernel code in a lesson comes from the snippet library, with {{#include snippet/src/file.rs}} (use text, sh, c or makefile fences for anything else)")
 		case ml.include != "":
-			if block, ok := c.include(r, line, ml.include); ok {
+			if block, ok := c.include(r, line, ml.include, ver, noted); ok {
 				out.WriteString(block)
 			}
 			continue
@@ -125,8 +135,11 @@ func splitTarget(target string) (file, region string) {
 	return target, ""
 }
 
-// include resolves one directive to a fenced code block ending in a newline.
-func (c *Course) include(r report, line int, target string) (string, bool) {
+// include resolves one directive to a fenced code block ending in a newline: the file (or
+// region) as ver's kernel variant of the snippet has it, then, the first time the lesson shows
+// that snippet, what its other variants do differently. Every variant's file must have the
+// region, so a lesson cannot break on one kernel only.
+func (c *Course) include(r report, line int, target string, ver *semver.Version, noted map[string]bool) (string, bool) {
 	file, region := splitTarget(target)
 	switch {
 	case path.IsAbs(file):
@@ -142,7 +155,7 @@ func (c *Course) include(r report, line int, target string) (string, bool) {
 		r.at(line, "include %q names an empty region after ':'", target)
 		return "", false
 	}
-	id, _, _ := strings.Cut(file, "/")
+	id, rel, _ := strings.Cut(file, "/")
 	s := c.Snippets[id]
 	full := path.Join("snippets", file)
 	switch {
@@ -152,20 +165,63 @@ func (c *Course) include(r report, line int, target string) (string, bool) {
 		r.at(line, "include %q: no snippet %q in snippets/", target, id)
 		return "", false
 	case !s.files[full]:
-		r.at(line, "include %q: snippet %s has no file %s", target, id, strings.TrimPrefix(file, id+"/"))
+		r.at(line, "include %q: snippet %s has no file %s", target, id, rel)
 		return "", false
 	}
-	data, err := fs.ReadFile(c.Root, full)
-	if err != nil {
-		r.at(line, "include %q: %v", target, err)
-		return "", false
+	shown := s.For(ver).Variant
+	pathFor := func(v *KernelVariant) string {
+		if v != nil && v.Folder != "" && s.files[path.Join(s.Dir, v.Folder, rel)] {
+			return path.Join(s.Dir, v.Folder, rel)
+		}
+		return full
 	}
-	text, err := extractRegion(string(normalize(data)), region)
-	if err != nil {
-		r.at(line, "include %q: %v", target, err)
-		return "", false
+	want, paths := pathFor(shown), []string{full}
+	for _, v := range s.Variants {
+		if p := pathFor(v); !slices.Contains(paths, p) {
+			paths = append(paths, p)
+		}
 	}
-	return fenced(language(file), text), true
+	var text string
+	for _, p := range paths {
+		data, err := fs.ReadFile(c.Root, p)
+		if err != nil {
+			r.at(line, "include %q: %v", target, err)
+			return "", false
+		}
+		t, err := extractRegion(string(normalize(data)), region)
+		if err != nil {
+			if p != full {
+				err = fmt.Errorf("in %s: %w", p, err)
+			}
+			r.at(line, "include %q: %v", target, err)
+			return "", false
+		}
+		if p == want {
+			text = t
+		}
+	}
+	block := fenced(language(file), text)
+	if len(s.Variants) > 0 && !noted[id] {
+		noted[id] = true
+		block += variantNotes(s, shown)
+	}
+	return block, true
+}
+
+// variantNotes says, under a snippet's code, which kernels it is for and what the others do
+// differently.
+func variantNotes(s *Snippet, shown *KernelVariant) string {
+	if shown == nil {
+		shown = s.baseVariant()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n> This code is for Linux %s: %s\n", shown.KernelRaw, shown.Note)
+	for _, v := range s.Variants {
+		if v != shown {
+			fmt.Fprintf(&b, ">\n> On Linux %s: %s\n", v.KernelRaw, v.Note)
+		}
+	}
+	return b.String()
 }
 
 func (c *Course) isBlocked(p string) bool {

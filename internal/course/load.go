@@ -114,6 +114,11 @@ func (ld *loader) loadSnippet(id string) {
 	if len(lacking) > 0 {
 		ld.ps.add(meta, 1, "no Kbuild for %s: put one at the top of the snippet folder to share it, or one in each build folder", strings.Join(lacking, " and "))
 	}
+	for _, v := range s.Variants {
+		if v.Folder != "" && !hasPrefix(s.files, path.Join(dir, v.Folder)+"/") {
+			ld.ps.add(meta, v.line, "variant %s: no folder %s/ with the files that differ on Linux %s", v.Name(), path.Join(dir, v.Folder), v.KernelRaw)
+		}
+	}
 	if s.Starter != nil && !hasStarter {
 		ld.ps.add(meta, s.starterLine, "starter: is set but there is no starter/ folder with the learner's code")
 	}
@@ -215,7 +220,7 @@ func (ld *loader) crossCheck(lessons []*Lesson) {
 			}
 			ld.checkExerciseSnippet(ex)
 		}
-		c.render(l, report{problems: &ld.ps, file: l.Path})
+		c.render(l, report{problems: &ld.ps, file: l.Path}, nil)
 	}
 	delete(c.lessonByID, "")
 	delete(c.exerciseByID, "")
@@ -283,4 +288,14 @@ func (ld *loader) checkConfig() {
 			}
 		}
 	}
+}
+
+// hasPrefix reports whether any path in files starts with prefix.
+func hasPrefix(files map[string]bool, prefix string) bool {
+	for p := range files {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -186,6 +186,12 @@ type Snippet struct {
 	// StarterFiles maps each file name of the learner's copy to its path relative to the course
 	// root: shared top-level files, overridden by starter/. Empty when the snippet has no starter.
 	StarterFiles map[string]string
+	// Variants, when the code differs between kernels, lists the code for each kernel range
+	// (see KernelVariant); empty when one code fits the whole range. Src, StarterFiles, Kernel
+	// and Starter above are the base variant's until For picks one.
+	Variants []*KernelVariant
+	// Variant is the variant For picked; nil on the snippet as loaded.
+	Variant *KernelVariant
 
 	// files holds every path of the snippet (relative to the course root), so includes can only
 	// name files that were listed, and so checked for symlinks leading outside.
@@ -195,6 +201,31 @@ type Snippet struct {
 	broken      bool
 	starterLine int
 	configLines []int
+}
+
+// KernelVariant is a snippet's code for one kernel range. The base variant (no Folder) is the
+// snippet's own src/, starter/ and shared files; another variant's Folder holds files laid over
+// them by path (Folder/src/x.rs replaces src/x.rs, Folder/Kbuild replaces Kbuild).
+type KernelVariant struct {
+	Kernel    *semver.Constraints
+	KernelRaw string
+	Folder    string
+	// Note says what this kernel's code does differently; lessons show it beside the code of
+	// the other variants, so a learner on one kernel knows what changes on the other.
+	Note string
+	// StarterError, when set, is the rustc error this variant's starter reports instead of the
+	// snippet's starter.error (a macro may report the same mistake differently between kernels).
+	StarterError      string
+	Src, StarterFiles map[string]string
+	line              int
+}
+
+// Name identifies the variant in messages and workspace folders: its folder, or "base".
+func (v *KernelVariant) Name() string {
+	if v.Folder == "" {
+		return "base"
+	}
+	return v.Folder
 }
 
 // StarterExpect says how an exercise's starter must fail as shipped.

@@ -1,9 +1,12 @@
 package course
 
 import (
+	"maps"
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/Masterminds/semver/v3"
 )
 
 // snippetID is also the Rust crate and Kbuild object name style, hence '_' rather than '-'.
@@ -23,7 +26,7 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 		r.at(1, "snippet.yaml is empty: it needs at least a title")
 		return false
 	}
-	f, ok := r.mapping(top, "", 1, "title", "kernel", "config", "expect", "error", "starter")
+	f, ok := r.mapping(top, "", 1, "title", "kernel", "config", "expect", "error", "starter", "variants")
 	if !ok {
 		return false
 	}
@@ -66,7 +69,142 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 			s.Starter = st
 		}
 	}
+	if f.has("variants") {
+		parseVariants(r, f, s)
+	}
 	return true
+}
+
+// variantFolder is a variant's folder name: like a snippet id, but '-' and '.' are allowed
+// ("linux-7").
+var variantFolder = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
+
+// parseVariants reads the variants: list. Each entry needs a kernel range and a note; exactly
+// one has no folder (the base files); folders are unique.
+func parseVariants(r report, f fields, s *Snippet) {
+	line := f.keyLine("variants")
+	items := f.list("variants")
+	if len(items) < 2 {
+		r.at(line, "variants: needs at least two entries (one per kernel range); a snippet whose code fits every kernel has none")
+	}
+	if s.Kernel == nil {
+		r.at(line, "variants: needs the snippet's kernel: range (the union of the variants' ranges)")
+	}
+	bases, folders := 0, map[string]bool{}
+	for _, n := range items {
+		vf, ok := r.mapping(n, "variant", r.line(n), "kernel", "folder", "note", "starter_error")
+		if !ok {
+			continue
+		}
+		vf.require("kernel", "note")
+		v := &KernelVariant{line: r.line(n), Note: vf.str("note"), StarterError: vf.errorCode("starter_error")}
+		v.Kernel, v.KernelRaw = vf.constraint("kernel")
+		if vf.has("folder") {
+			v.Folder = vf.str("folder")
+			switch {
+			case !variantFolder.MatchString(v.Folder) || v.Folder == "src" || v.Folder == "starter":
+				r.at(vf.keyLine("folder"), "variant folder %q must be a plain lowercase name (letters, digits, _ - .), not src or starter", v.Folder)
+			case folders[v.Folder]:
+				r.at(vf.keyLine("folder"), "variant folder %q is used twice", v.Folder)
+			}
+			folders[v.Folder] = true
+		} else {
+			bases++
+		}
+		if v.StarterError != "" && (s.Starter == nil || s.Starter.Stage != StageBuild) {
+			r.at(vf.keyLine("starter_error"), "starter_error only applies to a snippet whose starter fails at stage build")
+		}
+		s.Variants = append(s.Variants, v)
+	}
+	if len(items) >= 2 && bases != 1 {
+		r.at(line, "variants: exactly one entry has no folder: the snippet's own files are that kernel range's code (%d have none)", bases)
+	}
+	checkVariantRanges(r, s)
+}
+
+// sampleVersions are the kernel versions variant ranges are compared on: every 5.x to 9.x
+// release at its first and a late stable update. Ranges are semver constraints, which have no
+// intersection test, and kernel ranges are written on major.minor boundaries, so these decide.
+var sampleVersions = func() []*semver.Version {
+	var vs []*semver.Version
+	for major := uint64(5); major <= 9; major++ {
+		for minor := uint64(0); minor <= 30; minor++ {
+			vs = append(vs, semver.New(major, minor, 0, "", ""), semver.New(major, minor, 250, "", ""))
+		}
+	}
+	return vs
+}()
+
+// checkVariantRanges reports overlapping variants, variants reaching outside the snippet's
+// range, and versions of the range that no variant covers.
+func checkVariantRanges(r report, s *Snippet) {
+	if s.Kernel == nil || len(s.Variants) < 2 {
+		return
+	}
+	overlap, outside := map[[2]int]bool{}, map[int]bool{}
+	var uncovered []string
+	for _, ver := range sampleVersions {
+		var hits []int
+		for i, v := range s.Variants {
+			if v.Kernel != nil && v.Kernel.Check(ver) {
+				hits = append(hits, i)
+				if !s.Kernel.Check(ver) && !outside[i] {
+					outside[i] = true
+					r.at(v.line, "variant %s: range %q includes %s, outside the snippet's kernel range %q", v.Name(), v.KernelRaw, ver, s.KernelRaw)
+				}
+			}
+		}
+		for a := 0; a < len(hits); a++ {
+			for b := a + 1; b < len(hits); b++ {
+				k := [2]int{hits[a], hits[b]}
+				if !overlap[k] {
+					overlap[k] = true
+					va, vb := s.Variants[k[0]], s.Variants[k[1]]
+					r.at(vb.line, "variants %s and %s both claim %s: their kernel ranges must not overlap", va.Name(), vb.Name(), ver)
+				}
+			}
+		}
+		if len(hits) == 0 && s.Kernel.Check(ver) && len(uncovered) < 3 {
+			uncovered = append(uncovered, ver.String())
+		}
+	}
+	if len(uncovered) > 0 {
+		r.at(s.Variants[0].line, "variants: no variant covers %s, which the snippet's kernel range %q claims", strings.Join(uncovered, ", "), s.KernelRaw)
+	}
+}
+
+// For returns the snippet as a kernel of version ver sees it: the variant whose range holds
+// ver, its files and starter expectation in place of the base's. Without variants, or without
+// a version, or when no variant matches (the snippet is then unavailable there anyway), it is
+// the snippet itself.
+func (s *Snippet) For(ver *semver.Version) *Snippet {
+	if ver == nil || len(s.Variants) == 0 || s.Variant != nil {
+		return s
+	}
+	for _, v := range s.Variants {
+		if v.Kernel != nil && v.Kernel.Check(ver) {
+			cp := *s
+			cp.Variant, cp.Kernel, cp.KernelRaw = v, v.Kernel, v.KernelRaw
+			cp.Src, cp.StarterFiles = v.Src, v.StarterFiles
+			if v.StarterError != "" && s.Starter != nil {
+				st := *s.Starter
+				st.Error = v.StarterError
+				cp.Starter = &st
+			}
+			return &cp
+		}
+	}
+	return s
+}
+
+// baseVariant is the variant made of the snippet's own files.
+func (s *Snippet) baseVariant() *KernelVariant {
+	for _, v := range s.Variants {
+		if v.Folder == "" {
+			return v
+		}
+	}
+	return s.Variants[0]
 }
 
 // errorCode reads a rustc error code such as E0382.
@@ -80,30 +218,58 @@ func (f fields) errorCode(key string) string {
 }
 
 // assembleFiles sorts a snippet's files (paths relative to its folder) into the two build
-// folders: top-level files are shared, and src/ or starter/ files replace them by name.
+// folders: top-level files are shared, and src/ or starter/ files replace them by name. A
+// variant folder's files replace the base's of the same relative path, for that variant only.
 func assembleFiles(s *Snippet, rel []string) (hasSrc, hasStarter bool) {
-	s.Src, s.StarterFiles = map[string]string{}, map[string]string{}
-	shared := map[string]string{}
+	folders := map[string]bool{}
+	for _, v := range s.Variants {
+		if v.Folder != "" {
+			folders[v.Folder] = true
+		}
+	}
+	base, over := map[string]string{}, map[string]map[string]string{}
 	for _, name := range rel {
-		full := path.Join(s.Dir, name)
+		if first, rest, nested := strings.Cut(name, "/"); nested && folders[first] {
+			if over[first] == nil {
+				over[first] = map[string]string{}
+			}
+			over[first][rest] = path.Join(s.Dir, name)
+		} else {
+			base[name] = path.Join(s.Dir, name)
+		}
+	}
+	s.Src, s.StarterFiles = assemble(base)
+	for _, v := range s.Variants {
+		layer := maps.Clone(base)
+		maps.Copy(layer, over[v.Folder])
+		v.Src, v.StarterFiles = assemble(layer)
+	}
+	return len(s.Src) > 0, len(s.StarterFiles) > 0
+}
+
+// assemble makes the two build folders from files (snippet-relative name → course path).
+func assemble(files map[string]string) (src, starter map[string]string) {
+	src, starter = map[string]string{}, map[string]string{}
+	shared := map[string]string{}
+	for name, full := range files {
 		switch {
 		case name == "snippet.yaml":
 		case strings.HasPrefix(name, "src/"):
-			s.Src[strings.TrimPrefix(name, "src/")] = full
+			src[strings.TrimPrefix(name, "src/")] = full
 		case strings.HasPrefix(name, "starter/"):
-			s.StarterFiles[strings.TrimPrefix(name, "starter/")] = full
+			starter[strings.TrimPrefix(name, "starter/")] = full
 		default:
 			shared[name] = full
 		}
 	}
-	hasSrc, hasStarter = len(s.Src) > 0, len(s.StarterFiles) > 0
+	hasSrc, hasStarter := len(src) > 0, len(starter) > 0
 	for name, full := range shared {
-		if _, ok := s.Src[name]; !ok && hasSrc {
-			s.Src[name] = full
+		if _, ok := src[name]; !ok && hasSrc {
+			src[name] = full
 		}
-		if _, ok := s.StarterFiles[name]; !ok && hasStarter {
-			s.StarterFiles[name] = full
+		if _, ok := starter[name]; !ok && hasStarter {
+			starter[name] = full
 		}
 	}
-	return hasSrc, hasStarter
+	return src, starter
 }

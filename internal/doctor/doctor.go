@@ -381,30 +381,39 @@ func (d *doctor) checkRustSrc(r *toolchain.Rustc) {
 // checkBindgen reports bindgen and returns whether it is used through rfl-tutor's wrapper
 // (which needs libclang 14).
 func (d *doctor) checkBindgen() (wrapper bool) {
-	bg, err := d.env.FindBindgen(d.ctx)
-	if err != nil {
+	c := d.env.SelectBindgen(d.ctx, d.min.Bindgen)
+	switch {
+	case len(c.Probed) == 0:
 		d.add(Check{ID: "bindgen", Title: "bindgen", Status: d.severity(),
 			Detail: "bindgen not found: needed to prepare or rebuild a tree (not for module builds)",
-			Fix:    "sudo apt-get install bindgen"})
+			Fix:    d.bindgenFix()})
 		return false
-	}
-	if !bg.Version.LessThan(d.min.Bindgen) {
+	case c.Bindgen == nil:
+		d.add(Check{ID: "bindgen", Title: "bindgen", Status: d.severity(),
+			Detail: fmt.Sprintf("%s: the kernel needs >= %s", c.Describe(), d.min.Bindgen),
+			Fix:    d.bindgenFix()})
+		return false
+	case !c.Wrapper:
 		d.add(Check{ID: "bindgen", Title: "bindgen", Status: OK,
-			Detail: fmt.Sprintf("%s %s; kernel minimum %s", bg.Path, bg.Version, d.min.Bindgen)})
+			Detail: fmt.Sprintf("%s %s; kernel minimum %s", c.Bindgen.Path, c.Bindgen.Version, d.min.Bindgen)})
 		return false
 	}
-	if bg.Version.Major() == 0 && bg.Version.Minor() == 60 {
-		detail := fmt.Sprintf("%s %s is older than the kernel's %s; rfl-tutor kernel prepare runs it through its wrapper", bg.Path, bg.Version, d.min.Bindgen)
-		if d.t != nil && d.t.Bindgen != "" {
-			detail = fmt.Sprintf("%s %s through the tree's wrapper %s", bg.Path, bg.Version, d.t.Bindgen)
-		}
-		d.add(Check{ID: "bindgen", Title: "bindgen", Status: OK, Detail: detail})
-		return true
+	bg := c.Bindgen
+	detail := fmt.Sprintf("%s %s is older than the kernel's %s; rfl-tutor kernel prepare runs it through its wrapper", bg.Path, bg.Version, d.min.Bindgen)
+	if d.t != nil && d.t.Bindgen != "" {
+		detail = fmt.Sprintf("%s %s through the tree's wrapper %s", bg.Path, bg.Version, d.t.Bindgen)
 	}
-	d.add(Check{ID: "bindgen", Title: "bindgen", Status: d.severity(),
-		Detail: fmt.Sprintf("%s %s is older than the kernel's minimum %s", bg.Path, bg.Version, d.min.Bindgen),
-		Fix:    "sudo apt-get install bindgen (Debian 12's 0.60 works through rfl-tutor's wrapper), or cargo install bindgen-cli"})
-	return false
+	d.add(Check{ID: "bindgen", Title: "bindgen", Status: OK, Detail: detail})
+	return true
+}
+
+// bindgenFix is what installs a bindgen the kernel accepts: Debian 12's package works (through
+// the wrapper) up to the version the wrapper announces; newer kernels need the project's launcher.
+func (d *doctor) bindgenFix() string {
+	if d.min.Bindgen.GreaterThan(toolchain.WrapperAnnounces) {
+		return "scripts/install-toolchain.sh (installs trixie's bindgen 0.71.1 as " + toolchain.DefaultPrefix + "/bin/bindgen)"
+	}
+	return "sudo apt-get install bindgen"
 }
 
 func (d *doctor) checkLibclang(wrapper bool) {

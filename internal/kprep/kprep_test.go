@@ -86,6 +86,28 @@ func TestToolchainChoices(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	t.Run("a 7.x minimum takes the project's launcher over PATH's 0.60", func(t *testing.T) {
+		m := newFakeMachine(t)
+		min7 := min
+		min7.Bindgen = semver.MustParse("0.71.1")
+		_, err := probeToolchain(t.Context(), m.env, kver, min7, toolchain.Tool{})
+		if err == nil || !strings.Contains(err.Error(), "bindgen >= 0.71.1") || !strings.Contains(err.Error(), "install-toolchain.sh") {
+			t.Fatalf("only bindgen 0.60.1: err = %v (the wrapper cannot announce 0.71.1)", err)
+		}
+		script(t, filepath.Join(m.root, toolchain.DefaultPrefix, "bin/bindgen"), "#!/bin/sh\necho 'bindgen 0.71.1'\n")
+		tc, err := probeToolchain(t.Context(), m.env, kver, min7, toolchain.Tool{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.NeedsWrapper || tc.Bindgen.Path != filepath.Join(m.root, toolchain.DefaultPrefix, "bin/bindgen") {
+			t.Fatalf("bindgen %+v wrapper %v", tc.Bindgen, tc.NeedsWrapper)
+		}
+		// A 6.12 minimum keeps what its trees were built with: PATH's 0.60.1 through the wrapper.
+		tc, err = probeToolchain(t.Context(), m.env, kver, min, toolchain.Tool{})
+		if err != nil || !tc.NeedsWrapper || tc.Bindgen.Version.String() != "0.60.1" {
+			t.Fatalf("6.12 minimum: %+v %v", tc, err)
+		}
+	})
 	t.Run("rustc without rust-src", func(t *testing.T) {
 		m := newFakeMachine(t)
 		os.RemoveAll(filepath.Join(m.root, "usr/lib/rustlib"))

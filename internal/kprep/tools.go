@@ -16,10 +16,6 @@ import (
 // complete versioned LLVM is installed, the error names this one's packages.
 const preferredLLVM = 19
 
-// wrapperBindgen is the bindgen minor release the wrapper was written for: 0.60 is what Debian 12
-// ships, and the wrapper's flag and target rewriting is specific to it.
-var wrapperBindgen = semver.MustParse("0.60.0")
-
 // wrapperLibclang is the libclang major bindgen 0.60.1 works with (newer ones make it panic).
 const wrapperLibclang = 14
 
@@ -130,26 +126,36 @@ func probeToolchain(ctx context.Context, env toolchain.Env, kver *semver.Version
 		tc.Rustc = rustc
 	}
 
-	bg, err := env.FindBindgen(ctx)
+	bg := env.SelectBindgen(ctx, min.Bindgen)
 	switch {
-	case err != nil:
+	case len(bg.Probed) == 0:
 		missing = append(missing, MissingTool{Tool: "bindgen", Package: "bindgen"})
-	case !bg.Version.LessThan(min.Bindgen):
-		tc.Bindgen = bg
-	case bg.Version.Major() == wrapperBindgen.Major() && bg.Version.Minor() == wrapperBindgen.Minor():
-		tc.Bindgen, tc.NeedsWrapper = bg, true
+	case bg.Bindgen == nil:
+		missing = append(missing, MissingTool{Tool: "bindgen >= " + min.Bindgen.String(), Package: "bindgen",
+			Detail: bindgenDetail(bg, min.Bindgen)})
+	case !bg.Wrapper:
+		tc.Bindgen = bg.Bindgen
+	default:
+		tc.Bindgen, tc.NeedsWrapper = bg.Bindgen, true
 		lc, err := env.FindLibclang(wrapperLibclang)
 		if err != nil {
 			missing = append(missing, MissingTool{Tool: fmt.Sprintf("libclang %d", wrapperLibclang),
 				Package: fmt.Sprintf("libclang1-%d", wrapperLibclang), Detail: "bindgen 0.60 needs it"})
 		}
 		tc.Libclang = lc
-	default:
-		missing = append(missing, MissingTool{Tool: "bindgen >= " + min.Bindgen.String(), Package: "bindgen",
-			Detail: fmt.Sprintf("%s is %s", bg.Path, bg.Version)})
 	}
 	if len(missing) > 0 {
 		return nil, &MissingToolsError{Missing: missing}
 	}
 	return tc, nil
+}
+
+// bindgenDetail says what was found and, for kernels beyond the wrapper's reach, where a new
+// enough bindgen comes from on Debian 12 (whose package is 0.60).
+func bindgenDetail(bg toolchain.BindgenChoice, min *semver.Version) string {
+	d := bg.Describe()
+	if min.GreaterThan(toolchain.WrapperAnnounces) {
+		d += "; scripts/install-toolchain.sh installs trixie's bindgen 0.71.1 as " + toolchain.DefaultPrefix + "/bin/bindgen"
+	}
+	return d
 }

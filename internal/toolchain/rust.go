@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -114,13 +115,86 @@ func (e Env) ProbeBindgen(ctx context.Context, path string) (*Bindgen, error) {
 	return b, nil
 }
 
-// FindBindgen finds bindgen in PATH and asks its version.
-func (e Env) FindBindgen(ctx context.Context) (*Bindgen, error) {
-	p, err := e.LookPath("bindgen")
-	if err != nil {
-		return nil, err
+// DefaultPrefix is where scripts/install-toolchain.sh puts what Debian 12 has no package for
+// (Linux 7.3's source, a bindgen new enough for it); $RFL_TUTOR_PREFIX moves it.
+const DefaultPrefix = "/opt/rfl-tutor"
+
+// Prefix is the project's install prefix on this machine.
+func (e Env) Prefix() string {
+	if p := os.Getenv("RFL_TUTOR_PREFIX"); p != "" {
+		return p
 	}
-	return e.ProbeBindgen(ctx, p)
+	return e.File(DefaultPrefix)
+}
+
+// ownBindgen is the project's launcher under Prefix (trixie's bindgen 0.71, which Debian 12
+// cannot install as a package), or "" when it is not installed.
+func (e Env) ownBindgen() string {
+	own := filepath.Join(e.Prefix(), "bin", "bindgen")
+	if !isExecutable(own) {
+		return ""
+	}
+	return own
+}
+
+// Wrapped is the bindgen release kprep's wrapper script can stand in for (Debian 12's 0.60),
+// and WrapperAnnounces the version the wrapper reports: a kernel whose minimum is newer than
+// that cannot use the wrapper at all (Linux 7.x asks for 0.71.1).
+var (
+	Wrapped          = semver.MustParse("0.60.0")
+	WrapperAnnounces = semver.MustParse("0.65.1")
+)
+
+// BindgenChoice is the bindgen a kernel of some minimum is prepared with.
+type BindgenChoice struct {
+	Bindgen *Bindgen   // nil when none fits
+	Wrapper bool       // run through kprep's wrapper (Bindgen is then a 0.60.x)
+	Probed  []*Bindgen // every candidate that answered, to say what was rejected
+}
+
+// SelectBindgen decides which bindgen prepares a kernel needing at least min; kernel prepare
+// and doctor both decide through it. In order: the first bindgen in PATH that is new enough; a
+// 0.60.x in PATH through the wrapper when min allows it (what every 6.12 tree was built with,
+// so their cache keys stay); the project's launcher when it is new enough.
+func (e Env) SelectBindgen(ctx context.Context, min *semver.Version) BindgenChoice {
+	var c BindgenChoice
+	for _, p := range e.LookPathAll("bindgen") {
+		if b, err := e.ProbeBindgen(ctx, p); err == nil {
+			c.Probed = append(c.Probed, b)
+		}
+	}
+	for _, b := range c.Probed {
+		if !b.Version.LessThan(min) {
+			c.Bindgen = b
+			return c
+		}
+	}
+	if !min.GreaterThan(WrapperAnnounces) {
+		for _, b := range c.Probed {
+			if b.Version.Major() == Wrapped.Major() && b.Version.Minor() == Wrapped.Minor() {
+				c.Bindgen, c.Wrapper = b, true
+				return c
+			}
+		}
+	}
+	if own := e.ownBindgen(); own != "" && !slices.ContainsFunc(c.Probed, func(b *Bindgen) bool { return b.Path == own }) {
+		if b, err := e.ProbeBindgen(ctx, own); err == nil {
+			c.Probed = append(c.Probed, b)
+			if !b.Version.LessThan(min) {
+				c.Bindgen = b
+			}
+		}
+	}
+	return c
+}
+
+// Describe lists the probed binaries with their versions ("" when none answered).
+func (c BindgenChoice) Describe() string {
+	var parts []string
+	for _, b := range c.Probed {
+		parts = append(parts, fmt.Sprintf("%s is %s", b.Path, b.Version))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // cmdEnv is the environment probes run with: the process's, with PATH replaced when the Env
