@@ -15,12 +15,10 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/kprep"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
-
-// defaultSource is where Debian's linux-source-6.12 package puts the tarball.
-const defaultSource = "/usr/src/linux-source-6.12.tar.xz"
 
 func (a *app) kernelCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -31,7 +29,7 @@ func (a *app) kernelCmd() *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(a.kernelPrepareCmd())
+	cmd.AddCommand(a.kernelPrepareCmd(), a.kernelListCmd())
 	return cmd
 }
 
@@ -39,9 +37,10 @@ func (a *app) kernelPrepareCmd() *cobra.Command {
 	var (
 		o        kprep.Options
 		printDir bool
+		series   string
 	)
 	cmd := &cobra.Command{
-		Use:   "prepare [--source TARBALL|DIR] [--out DIR] [-j N]",
+		Use:   "prepare [--kernel 7.3|6.12 | --source TARBALL|DIR] [--out DIR] [-j N]",
 		Short: "Unpack, configure and build a kernel tree with Rust support (cached, resumable)",
 		Long: `Prepare a kernel tree that Rust modules can be built against: unpack the source (if a
 tarball), configure tinyconfig plus every option the course needs (Rust, modules, booting,
@@ -54,7 +53,10 @@ toolchain) unless --out says otherwise; a tree prepared before is reused at once
 interrupted preparation continues where it stopped. Install the toolchain first with
 scripts/install-toolchain.sh (Debian 12). The log is in <tree>/.rfl-tutor/prepare.log.
 
-It takes about 5 minutes on 2 cores from scratch.`,
+Without --source it prepares the kernel --kernel names: ` + seriesHelp() + `.
+scripts/install-toolchain.sh installs both sources.
+
+It takes 5 to 10 minutes on 2 cores from scratch.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.loadCourse()
@@ -62,7 +64,16 @@ It takes about 5 minutes on 2 cores from scratch.`,
 				return err
 			}
 			if o.Source == "" {
-				return exit.UsageErr(errors.New("--source is required: a kernel tarball or source folder (e.g. " + defaultSource + ")"))
+				src, ok := kernel.SourceFor(series)
+				if !ok {
+					return exit.UsageErr(fmt.Errorf("--kernel %q: the course is verified on %s; give another kernel's source with --source", series, seriesHelp()))
+				}
+				if _, err := os.Stat(src.Path); err != nil {
+					return exit.UsageErr(fmt.Errorf("Linux %s source %s is missing: run scripts/install-toolchain.sh from the rfl-tutor checkout, or give --source", series, src.Path))
+				}
+				o.Source = src.Path
+			} else if cmd.Flags().Changed("kernel") {
+				return exit.UsageErr(errors.New("--kernel and --source are exclusive: --source names the source itself"))
 			}
 			if o.Jobs < 0 {
 				return exit.UsageErr(errors.New("-j must be positive"))
@@ -101,10 +112,20 @@ It takes about 5 minutes on 2 cores from scratch.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Source, "source", "", "kernel source: a tarball (.tar.xz, .tar.gz) or an unpacked, never-built source `DIR`")
+	f.StringVar(&series, "kernel", kernel.DefaultSeries, "which verified kernel to prepare from its installed source: `SERIES` "+seriesHelp())
 	f.StringVar(&o.Out, "out", "", "build the tree in `DIR` instead of the cache")
 	f.IntVarP(&o.Jobs, "jobs", "j", 0, "run `N` build jobs at once (default: the number of CPUs)")
 	f.BoolVar(&printDir, "print-dir", false, "print only the tree's path on stdout (for scripts)")
 	return cmd
+}
+
+// seriesHelp lists the verified kernels: "7.3 (current stable) or 6.12 (LTS)".
+func seriesHelp() string {
+	var parts []string
+	for _, s := range kernel.Sources() {
+		parts = append(parts, s.Series+" ("+s.What+")")
+	}
+	return strings.Join(parts, " or ")
 }
 
 // prepareBar draws a progress bar on a terminal (stderr) from the steps Kbuild reports, and

@@ -168,7 +168,7 @@ func (a *app) loadCourse() (*course.Course, error) {
 func (a *app) findTree() (*kernel.Tree, error) {
 	t, err := kernel.Find(kernel.FindOptions{Flag: a.kdir})
 	if err != nil {
-		return nil, exit.UsageErr(fmt.Errorf("%w\n  prepare one with `rfl-tutor kernel prepare --source /usr/src/linux-source-6.12.tar.xz`, or pass --kdir", err))
+		return nil, exit.UsageErr(err)
 	}
 	return t, nil
 }

@@ -25,7 +25,7 @@ func shortTreeError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &notFound):
-		return fmt.Errorf("prepare one with `rfl-tutor kernel prepare --source %s`, or pass --kdir", defaultSource)
+		return errors.New(kernel.PrepareHint)
 	}
 	first, _, _ := strings.Cut(err.Error(), "\n")
 	return errors.New(strings.TrimSuffix(strings.TrimSpace(first), ":"))

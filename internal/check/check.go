@@ -202,6 +202,7 @@ func (c *Checker) Check(ctx context.Context, ex *course.Exercise, dir string, op
 
 // CheckSolution judges the exercise's reference solution from the snippet library.
 func (c *Checker) CheckSolution(ctx context.Context, ex *course.Exercise, opts Options) (*Verdict, error) {
+	ex = c.resolve(ex)
 	files, err := c.course.Files(ex.Snippet, course.VariantSrc)
 	if err != nil {
 		return nil, err
@@ -211,6 +212,7 @@ func (c *Checker) CheckSolution(ctx context.Context, ex *course.Exercise, opts O
 
 // CheckStarter judges the exercise's starter as shipped (it is expected to fail).
 func (c *Checker) CheckStarter(ctx context.Context, ex *course.Exercise, opts Options) (*Verdict, error) {
+	ex = c.resolve(ex)
 	files, err := c.course.Files(ex.Snippet, course.VariantStarter)
 	if err != nil {
 		return nil, err
@@ -218,10 +220,19 @@ func (c *Checker) CheckStarter(ctx context.Context, ex *course.Exercise, opts Op
 	return c.CheckFiles(ctx, ex, files, ex.Snippet.Dir, "starter", opts)
 }
 
+// resolve gives the exercise as the checker's tree sees it (its kernel variant of the code).
+func (c *Checker) resolve(ex *course.Exercise) *course.Exercise {
+	if c.tree == nil {
+		return ex
+	}
+	return ex.For(c.tree.Version)
+}
+
 // CheckFiles judges files (name → content) for exercise ex. dir is where the files came from
 // (diagnostics are mapped back to it); variant keeps the learner's, solution's and starter's
 // build folders apart.
 func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map[string][]byte, dir, variant string, opts Options) (*Verdict, error) {
+	ex = c.resolve(ex)
 	if reason := kernel.Unavailable(c.tree, ex.Snippet); reason != "" {
 		return nil, fmt.Errorf("%w: %s", ErrUnavailable, reason)
 	}

@@ -172,6 +172,9 @@ type Snippet struct {
 	// Kernel is the version range the snippet builds on; nil means any.
 	Kernel    *semver.Constraints
 	KernelRaw string
+	// KernelNote says why kernels outside Kernel are left out (an API missing there); shown
+	// with the skip.
+	KernelNote string
 	// Config lists kernel options the snippet needs (without CONFIG_; "NAME" means y or m).
 	Config []ConfigOption
 	// Expect is what building the reference code (src/) must give.

@@ -26,13 +26,17 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 		r.at(1, "snippet.yaml is empty: it needs at least a title")
 		return false
 	}
-	f, ok := r.mapping(top, "", 1, "title", "kernel", "config", "expect", "error", "starter", "variants")
+	f, ok := r.mapping(top, "", 1, "title", "kernel", "kernel_note", "config", "expect", "error", "starter", "variants")
 	if !ok {
 		return false
 	}
 	f.require("title")
 	s.Title = f.str("title")
 	s.Kernel, s.KernelRaw = f.constraint("kernel")
+	s.KernelNote = f.str("kernel_note")
+	if s.KernelNote != "" && s.Kernel == nil {
+		r.at(f.keyLine("kernel_note"), "kernel_note says why kernels outside the kernel: range are left out; it needs a kernel: range")
+	}
 	s.Config, s.configLines = f.configList("config")
 
 	s.Expect = OutcomeBuilds
@@ -75,6 +79,10 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 	return true
 }
 
+// NoError as a variant's starter_error says that variant's starter fails to build without a
+// rustc error code (a proc macro's own message, say) where the base's reports one.
+const NoError = "none"
+
 // variantFolder is a variant's folder name: like a snippet id, but '-' and '.' are allowed
 // ("linux-7").
 var variantFolder = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
@@ -97,7 +105,10 @@ func parseVariants(r report, f fields, s *Snippet) {
 			continue
 		}
 		vf.require("kernel", "note")
-		v := &KernelVariant{line: r.line(n), Note: vf.str("note"), StarterError: vf.errorCode("starter_error")}
+		v := &KernelVariant{line: r.line(n), Note: vf.str("note")}
+		if v.StarterError = vf.str("starter_error"); v.StarterError != NoError {
+			v.StarterError = vf.errorCode("starter_error")
+		}
 		v.Kernel, v.KernelRaw = vf.constraint("kernel")
 		if vf.has("folder") {
 			v.Folder = vf.str("folder")
@@ -189,12 +200,40 @@ func (s *Snippet) For(ver *semver.Version) *Snippet {
 			if v.StarterError != "" && s.Starter != nil {
 				st := *s.Starter
 				st.Error = v.StarterError
+				if v.StarterError == NoError {
+					st.Error = ""
+				}
 				cp.Starter = &st
 			}
 			return &cp
 		}
 	}
 	return s
+}
+
+// For returns the exercise as a kernel of version ver sees it: its snippet resolved with
+// Snippet.For. The exercise keeps its id (progress is keyed by it).
+func (ex *Exercise) For(ver *semver.Version) *Exercise {
+	if ex.Snippet == nil {
+		return ex
+	}
+	s := ex.Snippet.For(ver)
+	if s == ex.Snippet {
+		return ex
+	}
+	cp := *ex
+	cp.Snippet = s
+	return &cp
+}
+
+// WorkspaceName is the learner's folder name for the exercise as resolved by For: the id for
+// the base variant, id@folder for another, so a copy made for one kernel is never overwritten
+// by another kernel's starter.
+func (ex *Exercise) WorkspaceName() string {
+	if ex.Snippet == nil || ex.Snippet.Variant == nil || ex.Snippet.Variant.Folder == "" {
+		return ex.ID
+	}
+	return ex.ID + "@" + ex.Snippet.Variant.Folder
 }
 
 // baseVariant is the variant made of the snippet's own files.

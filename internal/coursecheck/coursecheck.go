@@ -170,27 +170,29 @@ func CheckWithBoot(ctx context.Context, c *course.Course, trees []*kernel.Tree, 
 // judgeExercise applies the exercise's stages to its starter's and solution's builds on
 // every tree.
 func judgeExercise(c *course.Course, ex *course.Exercise, res *library.Results) (ExerciseResult, []Finding, error) {
-	s := ex.Snippet
-	er := ExerciseResult{ID: ex.ID, Snippet: s.ID}
-	src, err := c.Files(s, course.VariantSrc)
-	if err != nil {
-		return er, nil, err
-	}
-	starter, err := c.Files(s, course.VariantStarter)
-	if err != nil {
-		return er, nil, err
-	}
+	er := ExerciseResult{ID: ex.ID, Snippet: ex.Snippet.ID}
 	var findings []Finding
 	for ti, t := range res.Trees {
-		solCell := res.Cell(ti, library.Target{Snippet: s, Variant: course.VariantSrc})
-		stCell := res.Cell(ti, library.Target{Snippet: s, Variant: course.VariantStarter})
+		solCell := res.Cell(ti, library.Target{Snippet: ex.Snippet, Variant: course.VariantSrc})
+		stCell := res.Cell(ti, library.Target{Snippet: ex.Snippet, Variant: course.VariantStarter})
 		if solCell.Skip != "" {
 			er.Trees = append(er.Trees, ExerciseOnTree{Skip: solCell.Skip})
 			continue
 		}
+		// Each tree judges its own kernel variant of the code.
+		exv := ex.For(t.Version)
+		s := exv.Snippet
+		src, err := c.Files(s, course.VariantSrc)
+		if err != nil {
+			return er, nil, err
+		}
+		starter, err := c.Files(s, course.VariantStarter)
+		if err != nil {
+			return er, nil, err
+		}
 		on := ExerciseOnTree{
-			Solution: check.Judge(ex, src, "", solCell.Outcome.Judgeable()),
-			Starter:  check.Judge(ex, starter, "", stCell.Outcome.Judgeable()),
+			Solution: check.Judge(exv, src, "", solCell.Outcome.Judgeable()),
+			Starter:  check.Judge(exv, starter, "", stCell.Outcome.Judgeable()),
 		}
 		on.SolutionOK = on.Solution.Passed
 		if !on.SolutionOK {

@@ -80,10 +80,6 @@ type Input struct {
 	WorkspaceDir string
 }
 
-// DefaultSource is the kernel source the fixes suggest preparing from (Debian 12's
-// linux-source-6.12 package).
-const DefaultSource = "/usr/src/linux-source-6.12.tar.xz"
-
 // Run performs every check.
 func Run(ctx context.Context, in Input) *Report {
 	return run(ctx, in, toolchain.Env{})
@@ -135,9 +131,10 @@ func (d *doctor) prepareFix() string {
 	if d.t != nil && d.t.Meta != nil && d.t.Meta.Source != "" {
 		return fmt.Sprintf("rfl-tutor kernel prepare --source %s --out %s", d.t.Meta.Source, d.t.Dir)
 	}
-	cmd := "rfl-tutor kernel prepare --source " + DefaultSource
-	if _, err := os.Stat(DefaultSource); err != nil {
-		cmd = "sudo apt-get install linux-source-6.12 && " + cmd
+	src, _ := kernel.SourceFor(kernel.DefaultSeries)
+	cmd := "rfl-tutor kernel prepare"
+	if _, err := os.Stat(src.Path); err != nil {
+		cmd = "scripts/install-toolchain.sh && " + cmd
 	}
 	return cmd
 }

@@ -87,11 +87,11 @@ func TestBrokenTrees(t *testing.T) {
 		notChecked []string
 	}{
 		{"no .config", func(d string) { os.Remove(filepath.Join(d, ".config")) },
-			"tree-configured", "never configured", "rfl-tutor kernel prepare --source", []string{"config-rust", "rust-metadata"}},
+			"tree-configured", "never configured", "rfl-tutor kernel prepare", []string{"config-rust", "rust-metadata"}},
 		{"CONFIG_RUST off", func(d string) {
 			os.WriteFile(filepath.Join(d, ".config"), []byte("# CONFIG_RUST is not set\nCONFIG_CC_IS_CLANG=y\nCONFIG_CLANG_VERSION=190107\n"), 0o644)
 			os.RemoveAll(filepath.Join(d, "rust"))
-		}, "config-rust", "E0463", "rfl-tutor kernel prepare --source", nil},
+		}, "config-rust", "E0463", "rfl-tutor kernel prepare", nil},
 		{"no rmeta", func(d string) { os.Remove(filepath.Join(d, "rust/libkernel.rmeta")) },
 			"rust-metadata", "missing rust/libkernel.rmeta: module builds would fail with error[E0463]", "make -C ", nil},
 		{"modules_prepare only", func(d string) { os.Remove(filepath.Join(d, "Module.symvers")) },

@@ -43,31 +43,38 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string {
 	return "no kernel tree found; looked at:\n  " + strings.Join(e.Looked, "\n  ") +
-		"\nprepare one with `rfl-tutor kernel prepare --source /usr/src/linux-source-6.12.tar.xz` or pass --kdir"
+		"\n" + PrepareHint
 }
 
-// Find locates the kernel tree to use, in this order: the --kdir flag, $KDIR, `kdir` in the
-// user's config file, the newest ready tree in the prepared-tree cache, and the running kernel's
-// /lib/modules/$(uname -r)/build. An explicit choice (the first three) is opened or fails; it
-// never silently falls through to a different tree. The tree found may still not be able to
-// build Rust modules: callers check RustReady (doctor explains why).
+// Find locates the kernel tree to use; see Select.
 func Find(o FindOptions) (*Tree, error) {
+	t, _, err := Select(o)
+	return t, err
+}
+
+// Select locates the kernel tree to use and says why it is the one, in this order: the --kdir
+// flag, $KDIR, `kdir` in the user's config file, the newest ready tree in the prepared-tree
+// cache, and the running kernel's /lib/modules/$(uname -r)/build. An explicit choice (the
+// first three) is opened or fails; it never silently falls through to a different tree. The
+// tree found may still not be able to build Rust modules: callers check RustReady (doctor
+// explains why).
+func Select(o FindOptions) (t *Tree, reason string, err error) {
 	var looked []string
 	if o.Flag != "" {
 		t, err := Open(o.Flag)
 		if err != nil {
-			return nil, fmt.Errorf("--kdir: %w", err)
+			return nil, "", fmt.Errorf("--kdir: %w", err)
 		}
-		return t, nil
+		return t, "--kdir", nil
 	}
 	looked = append(looked, "--kdir: not given")
 
 	if d := os.Getenv("KDIR"); d != "" {
 		t, err := Open(d)
 		if err != nil {
-			return nil, fmt.Errorf("$KDIR: %w", err)
+			return nil, "", fmt.Errorf("$KDIR: %w", err)
 		}
-		return t, nil
+		return t, "$KDIR", nil
 	}
 	looked = append(looked, "$KDIR: not set")
 
@@ -77,14 +84,14 @@ func Find(o FindOptions) (*Tree, error) {
 	}
 	d, err := configKDir(cfgFile)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if d != "" {
 		t, err := Open(d)
 		if err != nil {
-			return nil, fmt.Errorf("kdir in %s: %w", cfgFile, err)
+			return nil, "", fmt.Errorf("kdir in %s: %w", cfgFile, err)
 		}
-		return t, nil
+		return t, "kdir in " + cfgFile, nil
 	}
 	looked = append(looked, cfgFile+": no kdir key")
 
@@ -93,7 +100,7 @@ func Find(o FindOptions) (*Tree, error) {
 		cache = CacheDir()
 	}
 	if t := newestReady(cache, o.Fragment); t != nil {
-		return t, nil
+		return t, "the newest ready tree in " + cache, nil
 	}
 	looked = append(looked, cache+": no prepared tree ready")
 
@@ -102,14 +109,14 @@ func Find(o FindOptions) (*Tree, error) {
 		build := filepath.Join(modulesDir, unix.ByteSliceToString(u.Release[:]), "build")
 		if _, err := os.Stat(build); err == nil {
 			if t, err := Open(build); err == nil {
-				return t, nil
+				return t, "the running kernel's " + build, nil
 			}
 			looked = append(looked, build+": not a kernel tree")
 		} else {
 			looked = append(looked, build+": does not exist")
 		}
 	}
-	return nil, &NotFoundError{Looked: looked}
+	return nil, "", &NotFoundError{Looked: looked}
 }
 
 // configKDir reads the `kdir` key of the user's config file; a missing file is no error.

@@ -20,7 +20,11 @@ func Unavailable(t *Tree, s *course.Snippet) string {
 	// t.Version holds only the numeric release, so a constraint such as "< 6.17" is never
 	// defeated by a distro suffix read as a semver prerelease.
 	if s.Kernel != nil && t.Version != nil && !s.Kernel.Check(t.Version) {
-		reasons = append(reasons, fmt.Sprintf("needs kernel %s, tree is %s", constraintText(s), t.Release))
+		r := fmt.Sprintf("needs kernel %s, tree is %s", constraintText(s), t.Release)
+		if s.KernelNote != "" {
+			r += ": " + s.KernelNote
+		}
+		reasons = append(reasons, r)
 	}
 	if missing := MissingConfig(t, s.Config); len(missing) > 0 {
 		reasons = append(reasons, "needs "+strings.Join(missing, ", "))

@@ -45,7 +45,13 @@ var (
 // displayDir is where a job's files appear in diagnostics: the snippet's folder in the course
 // and the variant ("snippets/hello_module/src"), unique per job, so mapped paths still name
 // the job.
-func (j *job) displayDir() string { return path.Join(j.target.Snippet.Dir, j.target.Variant.String()) }
+func (j *job) displayDir() string {
+	dir := j.target.Snippet.Dir
+	if v := j.target.Snippet.Variant; v != nil && v.Folder != "" {
+		dir = path.Join(dir, v.Folder)
+	}
+	return path.Join(dir, j.target.Variant.String())
+}
 
 // coursePath is the file's real place in the course: a Kbuild shared by src/ and starter/
 // lives at the top of the snippet folder.

@@ -112,16 +112,29 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 		slots = runtime.NumCPU()
 	}
 	res := &Results{Trees: trees, Targets: targets, Cells: make([][]Cell, len(trees))}
-	files := make([]map[string][]byte, len(targets))
 	for i, tgt := range targets {
 		if slices.Contains(targets[:i], tgt) {
 			return nil, fmt.Errorf("library: %s is given twice", tgt)
+		}
+	}
+	// A snippet with kernel variants builds each tree's own code; files are read once per
+	// target and variant.
+	type fileKey struct {
+		target  int
+		variant *course.KernelVariant
+	}
+	read := map[fileKey]map[string][]byte{}
+	filesFor := func(xi int, tgt Target) (map[string][]byte, error) {
+		k := fileKey{xi, tgt.Snippet.Variant}
+		if f, ok := read[k]; ok {
+			return f, nil
 		}
 		f, err := c.Files(tgt.Snippet, tgt.Variant)
 		if err != nil {
 			return nil, fmt.Errorf("library: %w", err)
 		}
-		files[i] = f
+		read[k] = f
+		return f, nil
 	}
 
 	prog := &progress{fn: opts.OnProgress, seen: map[*job]bool{}}
@@ -139,13 +152,18 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 		var jobs []*job
 		for xi, tgt := range targets {
 			cell := &res.Cells[ti][xi]
+			tgt.Snippet = tgt.Snippet.For(t.Version)
 			if reason := kernel.Unavailable(t, tgt.Snippet); reason != "" {
 				cell.Skip = reason
 				res.Stats.Skipped++
 				continue
 			}
+			files, err := filesFor(xi, tgt)
+			if err != nil {
+				return nil, err
+			}
 			prog.total++
-			j := &job{target: tgt, files: files[xi], key: jobKey(id, tgt, files[xi])}
+			j := &job{target: tgt, files: files, key: jobKey(id, tgt, files)}
 			if !opts.NoCache {
 				if o := cc.load(j.key); o != nil {
 					cell.Outcome = o

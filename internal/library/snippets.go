@@ -96,18 +96,18 @@ func CheckSnippets(ctx context.Context, c *course.Course, trees []*kernel.Tree, 
 	}
 	rep := &Report{Trees: TreeInfos(trees), Stats: res.Stats, Duration: res.Stats.Duration}
 	for xi, tgt := range targets {
-		s := tgt.Snippet
-		files, err := c.Files(s, course.VariantSrc)
-		if err != nil {
-			return nil, fmt.Errorf("library: %w", err)
-		}
-		sr := SnippetResult{ID: s.ID, Title: s.Title, Expect: s.Expect, Error: s.ExpectError}
-		for ti := range trees {
+		sr := SnippetResult{ID: tgt.Snippet.ID, Title: tgt.Snippet.Title, Expect: tgt.Snippet.Expect, Error: tgt.Snippet.ExpectError}
+		for ti, t := range trees {
 			cell := res.Cells[ti][xi]
 			var v Verdict
 			if cell.Skip != "" {
 				v = Verdict{Status: Skip, Reason: cell.Skip}
 			} else {
+				s := tgt.Snippet.For(t.Version)
+				files, err := c.Files(s, course.VariantSrc)
+				if err != nil {
+					return nil, fmt.Errorf("library: %w", err)
+				}
 				v = JudgeSnippet(s, files, cell.Outcome)
 			}
 			switch v.Status {

@@ -25,7 +25,8 @@ impl kernel::Module for Squares {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         for n in [15usize, 16, 17, 144] {
             let root = isqrt(n);
-            pr_info!("{} is a perfect square: {}\n", n, root * root == n);
+            let square = root * root == n;
+            pr_info!("{} is a perfect square: {}\n", n, square);
         }
         Ok(Squares)
     }
