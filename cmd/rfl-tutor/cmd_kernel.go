@@ -69,7 +69,7 @@ It takes 5 to 10 minutes on 2 cores from scratch.`,
 					return exit.UsageErr(fmt.Errorf("--kernel %q: the course is verified on %s; give another kernel's source with --source", series, seriesHelp()))
 				}
 				if _, err := os.Stat(src.Path); err != nil {
-					return exit.UsageErr(fmt.Errorf("Linux %s source %s is missing: run scripts/install-toolchain.sh from the rfl-tutor checkout, or give --source", series, src.Path))
+					return exit.UsageErr(fmt.Errorf("the Linux %s source %s is missing: run scripts/install-toolchain.sh from the rfl-tutor checkout, or give --source", series, src.Path))
 				}
 				o.Source = src.Path
 			} else if cmd.Flags().Changed("kernel") {
