@@ -46,10 +46,11 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			if err != nil {
 				return err
 			}
-			tree, err := a.findTree()
+			tree, err := a.findTree(c)
 			if err != nil {
 				return err
 			}
+			ex = ex.For(tree.Version)
 			checker := check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
 			if a.isTerminal() && !asJSON && !quiet {
@@ -68,14 +69,17 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			case starter:
 				v, err = checker.CheckStarter(ctx, ex, opts)
 			default:
-				dir, created, werr := a.learnerDir(c, ex)
+				cp, werr := a.workspace().Prepare(c, ex)
 				if werr != nil {
-					return werr
+					return exit.UsageErr(werr)
 				}
-				if created {
-					fmt.Fprintf(a.stderr, "rfl-tutor: created your copy of the starter in %s\n", dir)
+				if cp.Fresh {
+					fmt.Fprintf(a.stderr, "rfl-tutor: created your copy of the starter in %s\n", cp.Dir)
 				}
-				v, err = checker.Check(ctx, ex, dir, opts)
+				if n := cp.Notice("Linux " + tree.Version.String()); n != "" {
+					fmt.Fprintf(a.stderr, "rfl-tutor: %s\n", n)
+				}
+				v, err = checker.Check(ctx, ex, cp.Dir, opts)
 			}
 			if err != nil {
 				if errors.Is(err, check.ErrUnavailable) {
@@ -119,20 +123,6 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 	f.DurationVar(&bootTimeout, "boot-timeout", check.DefaultBootTimeout, "stop the boot stage's guest after this `duration` (a module that hangs fails)")
 	f.BoolVar(&noBoot, "no-boot", false, "skip the boot stage (reported as skipped)")
 	return cmd
-}
-
-// learnerDir is the learner's folder for ex, created from the starter if it does not exist yet.
-func (a *app) learnerDir(c *course.Course, ex *course.Exercise) (string, bool, error) {
-	starter, err := c.Files(ex.Snippet, course.VariantStarter)
-	if err != nil {
-		return "", false, exit.UsageErr(err)
-	}
-	ws := a.workspace()
-	created, err := ws.Ensure(c.ID, ex.ID, starter)
-	if err != nil {
-		return "", false, exit.UsageErr(fmt.Errorf("workspace: %w", err))
-	}
-	return ws.Dir(c.ID, ex.ID), len(created) == len(starter), nil
 }
 
 func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool) {

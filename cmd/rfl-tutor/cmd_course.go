@@ -73,7 +73,7 @@ load, no kernel tree, or another environment problem.`,
 				}
 				fmt.Fprintf(a.stderr, "rfl-tutor: wrote %s\n", p)
 			}
-			trees, err := a.trees(&lf)
+			trees, err := a.trees(c, &lf)
 			if err != nil {
 				return err
 			}

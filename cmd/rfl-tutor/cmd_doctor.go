@@ -26,7 +26,7 @@ Exit status: 0 when nothing fails (warnings allowed), 1 otherwise.`,
 			if err != nil {
 				return err
 			}
-			tree, findErr := kernel.Find(kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment()})
+			tree, findErr := kernel.Find(a.treeOptions(c))
 			rep := doctor.Run(cmd.Context(), doctor.Input{Tree: tree, FindErr: findErr, Course: c,
 				WorkspaceDir: a.workspace().Root()})
 			if asJSON {

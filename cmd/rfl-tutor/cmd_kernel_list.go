@@ -49,7 +49,7 @@ use: --kdir, else $KDIR, else kdir: in the config file, else the newest ready pr
 			if err != nil {
 				return err
 			}
-			selected, why, selErr := kernel.Select(kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment()})
+			selected, why, selErr := kernel.Select(a.treeOptions(c))
 			if selErr != nil && a.kdir != "" {
 				return exit.UsageErr(selErr)
 			}

@@ -70,6 +70,7 @@ func (a *app) listCmd() *cobra.Command {
 
 func (a *app) buildListing(c *course.Course, cp *progress.CourseProgress) listing {
 	ws := a.workspace()
+	ver, _ := a.targetKernel(c)
 	out := listing{Course: c.ID, Title: c.Title, Workspace: ws.Dir(c.ID, ""), Lessons: []listedLesson{}}
 	for _, les := range c.Lessons {
 		ll := listedLesson{ID: les.ID, Title: les.Title, Summary: les.Summary, Order: les.Order,
@@ -87,7 +88,7 @@ func (a *app) buildListing(c *course.Course, cp *progress.CourseProgress) listin
 			ep := cp.ExerciseStatus(ex.ID)
 			le := listedExercise{ID: ex.ID, Title: ex.Title, Snippet: ex.SnippetID, Status: "new",
 				Attempts: ep.Attempts, HintsRevealed: ep.HintsRevealed, Hints: len(ex.Hints),
-				Workspace: ws.Dir(c.ID, ex.ID)}
+				Workspace: ws.Dir(c.ID, ex.For(ver).WorkspaceName())}
 			switch {
 			case ep.Passed:
 				le.Status = "passed"

@@ -28,13 +28,15 @@ without one, pass --yes.`,
 			if err != nil {
 				return err
 			}
+			ver, kernelName := a.targetKernel(c)
+			ex = ex.For(ver)
 			ws := a.workspace()
-			dir := ws.Dir(c.ID, ex.ID)
+			dir := ws.Dir(c.ID, ex.WorkspaceName())
 			if !yes {
 				if !isatty.IsTerminal(os.Stdin.Fd()) {
 					return exit.UsageErr(errors.New("reset needs confirmation: run it on a terminal or pass --yes"))
 				}
-				fmt.Fprintf(a.stdout, "Reset %s to its starter? Your files in %s are kept as a backup. [y/N] ", ex.ID, dir)
+				fmt.Fprintf(a.stdout, "Reset %s to its starter for %s? Your files in %s are kept as a backup. [y/N] ", ex.ID, kernelName, dir)
 				answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
 				if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
 					fmt.Fprintln(a.stdout, "Nothing changed.")
@@ -45,7 +47,7 @@ without one, pass --yes.`,
 			if err != nil {
 				return exit.UsageErr(err)
 			}
-			backup, err := ws.Reset(c.ID, ex.ID, starter)
+			backup, err := ws.Reset(c.ID, ex.WorkspaceName(), starter)
 			if err != nil {
 				return exit.UsageErr(fmt.Errorf("reset: %w", err))
 			}

@@ -76,7 +76,8 @@ func (a *app) terminalWidth() int {
 // lessonDocument is the lesson's markdown with snippet includes resolved, followed by its
 // exercises (each with the learner's file) and its knowledge-check questions.
 func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, error) {
-	body, err := c.Markdown(les)
+	ver, kernelName := a.targetKernel(c)
+	body, err := c.MarkdownFor(les, ver)
 	if err != nil {
 		return "", exit.UsageErr(err)
 	}
@@ -91,18 +92,18 @@ func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, erro
 	}
 	ws := a.workspace()
 	for _, ex := range les.Exercises {
-		starter, err := c.Files(ex.Snippet, course.VariantStarter)
+		cp, err := ws.Prepare(c, ex.For(ver))
 		if err != nil {
-			return "", err
-		}
-		if _, err := ws.Ensure(c.ID, ex.ID, starter); err != nil {
-			return "", exit.UsageErr(fmt.Errorf("workspace: %w", err))
+			return "", exit.UsageErr(err)
 		}
 		fmt.Fprintf(&b, "\n## Exercise: %s\n\n%s\n\n", ex.Title, strings.TrimSpace(ex.Task))
 		if exp := ex.ExpectationsMarkdown(); exp != "" {
 			fmt.Fprintf(&b, "%s\n", exp)
 		}
-		fmt.Fprintf(&b, "Your files: `%s`\n\n", ws.Dir(c.ID, ex.ID))
+		fmt.Fprintf(&b, "Your files (for %s): `%s`\n\n", kernelName, cp.Dir)
+		if n := cp.Notice(kernelName); n != "" {
+			fmt.Fprintf(&b, "%s\n\n", n)
+		}
 		fmt.Fprintf(&b, "Check your work with `rfl-tutor check %s`; ask for a hint with `rfl-tutor hint %s`.\n", ex.ID, ex.ID)
 	}
 	if len(les.Quiz) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/library"
@@ -41,9 +42,9 @@ func (f *libraryFlags) register(cmd *cobra.Command) {
 // trees opens every --kdir tree, or finds the configured one. A tree that cannot build Rust
 // modules is an environment error: checking against it would only report that for every
 // snippet.
-func (a *app) trees(f *libraryFlags) ([]*kernel.Tree, error) {
+func (a *app) trees(c *course.Course, f *libraryFlags) ([]*kernel.Tree, error) {
 	if len(f.kdirs) == 0 {
-		t, err := a.findTree()
+		t, err := a.findTree(c)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +166,7 @@ environment problem.`,
 			if err != nil {
 				return err
 			}
-			trees, err := a.trees(&lf)
+			trees, err := a.trees(c, &lf)
 			if err != nil {
 				return err
 			}

@@ -20,11 +20,12 @@ import (
 func isolate(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
-	for _, v := range []string{"XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"} {
+	for _, v := range []string{"XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} {
 		t.Setenv(v, filepath.Join(home, strings.ToLower(v)))
 	}
 	t.Setenv("RFL_TUTOR_PROGRESS", "")
 	t.Setenv("RFL_TUTOR_WORKSPACE", "")
+	t.Setenv("KDIR", "")
 	t.Setenv("NO_COLOR", "")
 	return home
 }
@@ -117,10 +118,40 @@ func TestShowRendersAtWidths(t *testing.T) {
 			t.Errorf("show --width %s lacks the included code or the exercise:\n%s", width, out)
 		}
 	}
-	// show created the learner's copy of the starter and printed where it is.
-	matches, _ := filepath.Glob(filepath.Join(home, "xdg_data_home", "rfl-tutor", "workspace", "*", "hello-module", "*.rs"))
+	// Without a tree the code is for the kernel `kernel prepare` builds by default (7.3): show
+	// created the learner's copy of that kernel's starter and printed where it is.
+	matches, _ := filepath.Glob(filepath.Join(home, "xdg_data_home", "rfl-tutor", "workspace", "*", "hello-module@linux-7", "*.rs"))
 	if len(matches) == 0 {
-		t.Error("show did not create the exercise's workspace copy")
+		t.Fatal("show did not create the exercise's workspace copy for Linux 7.3")
+	}
+	out, _, _ := cli(t, "show", "first-module", "--width", "200")
+	if !strings.Contains(out, `authors: ["rfl-tutor"]`) || strings.Contains(out, `author: "rfl-tutor"`) {
+		t.Errorf("show without a tree does not show 7.x's module! code:\n%s", out)
+	}
+	if old, _ := filepath.Glob(filepath.Join(home, "xdg_data_home", "rfl-tutor", "workspace", "*", "hello-module")); len(old) != 0 {
+		t.Errorf("show made a 6.12 copy too: %v", old)
+	}
+}
+
+func TestShowNamesTheOtherKernelsCopy(t *testing.T) {
+	home := isolate(t)
+	// A copy made for 6.12 earlier (the base variant's folder) is kept and pointed at.
+	old := filepath.Join(home, "ws", "rfl-course", "hello-module")
+	if err := os.MkdirAll(old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, "hello_module.rs"), []byte("// mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, "--workspace", filepath.Join(home, "ws"), "show", "first-module", "--width", "200")
+	if code != 0 {
+		t.Fatalf("show: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Your copy for kernels ~6.12") || !strings.Contains(out, old) {
+		t.Errorf("show does not point at the 6.12 copy:\n%s", out)
+	}
+	if data, _ := os.ReadFile(filepath.Join(old, "hello_module.rs")); string(data) != "// mine\n" {
+		t.Errorf("the 6.12 copy was changed: %q", data)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/Masterminds/semver/v3"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
@@ -164,13 +165,31 @@ func (a *app) loadCourse() (*course.Course, error) {
 	return c, nil
 }
 
+// treeOptions is how every command finds the kernel tree: --kdir, $KDIR, config, then the
+// newest prepared tree with the course's configuration, so the CLI, the TUI, doctor and
+// `kernel list` always pick the same one.
+func (a *app) treeOptions(c *course.Course) kernel.FindOptions {
+	return kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment()}
+}
+
 // findTree locates the kernel tree; not finding one is an environment error.
-func (a *app) findTree() (*kernel.Tree, error) {
-	t, err := kernel.Find(kernel.FindOptions{Flag: a.kdir})
+func (a *app) findTree(c *course.Course) (*kernel.Tree, error) {
+	t, err := kernel.Find(a.treeOptions(c))
 	if err != nil {
 		return nil, exit.UsageErr(err)
 	}
 	return t, nil
+}
+
+// targetKernel is the kernel the learner's code is written for when a command needs no tree
+// (show, reset, list): the selected tree's version, else the kernel `kernel prepare` builds by
+// default, since that is the tree a newcomer is about to get.
+func (a *app) targetKernel(c *course.Course) (*semver.Version, string) {
+	if t, err := kernel.Find(a.treeOptions(c)); err == nil && t.Version != nil {
+		return t.Version, "Linux " + t.Version.String()
+	}
+	v := semver.MustParse(kernel.DefaultSeries + ".0")
+	return v, "Linux " + kernel.DefaultSeries
 }
 
 func (a *app) workspace() *workspace.Workspace {

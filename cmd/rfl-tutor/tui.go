@@ -54,7 +54,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return err
 	}
 	ws := a.workspace()
-	tree, treeErr := kernel.Find(kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment()})
+	tree, treeErr := kernel.Find(a.treeOptions(c))
 	var checker *check.Checker
 	if treeErr == nil {
 		checker = check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))

@@ -230,10 +230,18 @@ func (ex *Exercise) For(ver *semver.Version) *Exercise {
 // the base variant, id@folder for another, so a copy made for one kernel is never overwritten
 // by another kernel's starter.
 func (ex *Exercise) WorkspaceName() string {
-	if ex.Snippet == nil || ex.Snippet.Variant == nil || ex.Snippet.Variant.Folder == "" {
+	if ex.Snippet == nil {
 		return ex.ID
 	}
-	return ex.ID + "@" + ex.Snippet.Variant.Folder
+	return VariantWorkspaceName(ex.ID, ex.Snippet.Variant)
+}
+
+// VariantWorkspaceName is the folder name of exercise id's copy for variant v (nil: the base).
+func VariantWorkspaceName(id string, v *KernelVariant) string {
+	if v == nil || v.Folder == "" {
+		return id
+	}
+	return id + "@" + v.Folder
 }
 
 // baseVariant is the variant made of the snippet's own files.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/Masterminds/semver/v3"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
@@ -44,6 +45,23 @@ type Common struct {
 
 	progressSync *progressSync
 	progressSent int // progress writes issued
+}
+
+// KernelVersion is the kernel the learner's code is for: the tree's, else the kernel `kernel
+// prepare` builds by default (the tree a newcomer without one is about to get).
+func (c *Common) KernelVersion() *semver.Version {
+	if c.Tree != nil && c.Tree.Version != nil {
+		return c.Tree.Version
+	}
+	return semver.MustParse(kernel.DefaultSeries + ".0")
+}
+
+// KernelName names KernelVersion for the learner: "Linux 7.3.4".
+func (c *Common) KernelName() string {
+	if c.Tree != nil && c.Tree.Version != nil {
+		return "Linux " + c.Tree.Version.String()
+	}
+	return "Linux " + kernel.DefaultSeries
 }
 
 // Progress is this course's record in State (nil when there is none; its getters accept nil).

@@ -49,8 +49,9 @@ type stageState struct {
 // learner moved on still lands in the right pane.
 type (
 	ensuredMsg struct {
-		exID string
-		err  error
+		exID   string
+		notice string // about the learner's copies for other kernels
+		err    error
 	}
 	editorDoneMsg struct {
 		exID string
@@ -127,10 +128,13 @@ type exercisePane struct {
 	confirmReset bool
 }
 
+// newExercisePane shows ex as the selected kernel sees it: that kernel's variant of the code,
+// in that variant's folder.
 func newExercisePane(c *Common, ex *course.Exercise) *exercisePane {
+	ex = ex.For(c.KernelVersion())
 	p := &exercisePane{
 		c: c, ex: ex,
-		dir:      c.Workspace.Dir(c.Course.ID, ex.ID),
+		dir:      c.Workspace.Dir(c.Course.ID, ex.WorkspaceName()),
 		out:      termbuf.New(OutputLines),
 		follow:   true,
 		watching: true,
@@ -193,11 +197,11 @@ func (p *exercisePane) open() tea.Cmd {
 	if !p.ready {
 		c := p.c
 		cmds = append(cmds, func() tea.Msg {
-			starter, err := c.Course.Files(ex.Snippet, course.VariantStarter)
-			if err == nil {
-				_, err = c.Workspace.Ensure(c.Course.ID, ex.ID, starter)
+			cp, err := c.Workspace.Prepare(c.Course, ex)
+			if err != nil {
+				return ensuredMsg{exID: ex.ID, err: err}
 			}
-			return ensuredMsg{exID: ex.ID, err: err}
+			return ensuredMsg{exID: ex.ID, notice: cp.Notice(c.KernelName())}
 		})
 	} else if p.watching {
 		cmds = append(cmds, p.startWatch())
@@ -286,6 +290,9 @@ func (p *exercisePane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.ready = true
+		if msg.notice != "" {
+			p.note = msg.notice
+		}
 		if p.watching {
 			return p.startWatch()
 		}
@@ -664,7 +671,7 @@ func (p *exercisePane) loadSolution() tea.Cmd {
 		if err != nil {
 			return solutionMsg{exID: ex.ID, err: err}
 		}
-		mine, err := c.Workspace.Files(c.Course.ID, ex.ID)
+		mine, err := c.Workspace.Files(c.Course.ID, ex.WorkspaceName())
 		return solutionMsg{exID: ex.ID, solution: sol, mine: mine, err: err}
 	}
 }
@@ -677,7 +684,7 @@ func (p *exercisePane) reset() tea.Cmd {
 		if err != nil {
 			return resetMsg{exID: ex.ID, err: err}
 		}
-		backup, err := c.Workspace.Reset(c.Course.ID, ex.ID, starter)
+		backup, err := c.Workspace.Reset(c.Course.ID, ex.WorkspaceName(), starter)
 		return resetMsg{exID: ex.ID, backup: backup, err: err}
 	}
 }

@@ -27,7 +27,7 @@ func (p *exercisePane) rebuild() {
 }
 
 func (p *exercisePane) taskKey() docKey {
-	return docKey{doc: "task:" + p.ex.ID, width: wrapWidth(p.width), dark: p.c.Dark}
+	return docKey{doc: "task:" + p.ex.ID, width: wrapWidth(p.width), dark: p.c.Dark, kernel: p.c.KernelVersion().String()}
 }
 
 // syncTask shows the task rendered for the current size and theme, or asks for it.

@@ -76,7 +76,7 @@ func (v *lessonView) SetSize(w, h int) {
 }
 
 func (v *lessonView) key() docKey {
-	return docKey{doc: "lesson:" + v.lesson.ID, width: wrapWidth(v.width), dark: v.c.Dark}
+	return docKey{doc: "lesson:" + v.lesson.ID, width: wrapWidth(v.width), dark: v.c.Dark, kernel: v.c.KernelVersion().String()}
 }
 
 // sync puts the rendering for the current size and theme in the viewport, or asks for it. The
@@ -117,7 +117,7 @@ func (v *lessonView) show(k docKey, r renderedMsg) {
 // lessonDocument is the markdown shown for a lesson: its text with snippets included, then
 // what it asks of the learner.
 func lessonDocument(c *Common, l *course.Lesson) (string, error) {
-	body, err := c.Course.Markdown(l)
+	body, err := c.Course.MarkdownFor(l, c.KernelVersion())
 	if err != nil {
 		return "", err
 	}

@@ -17,9 +17,10 @@ const ReadableWidth = 100
 // that arrives for a key no pane shows any more (the window was resized again meanwhile, or the
 // theme changed) is kept in the cache but not displayed.
 type docKey struct {
-	doc   string // "lesson:<id>" or "task:<exercise id>"
-	width int
-	dark  bool
+	doc    string // "lesson:<id>" or "task:<exercise id>"
+	width  int
+	dark   bool
+	kernel string // the kernel version the code shown is for
 }
 
 // renderedMsg is a finished rendering.

@@ -274,7 +274,7 @@ func (m *Model) openExercise(id string) tea.Cmd {
 	if ex == nil {
 		return nil
 	}
-	if m.pane != nil && m.pane.ex != ex {
+	if m.pane != nil && m.pane.ex.ID != ex.ID {
 		m.pane.leave()
 	}
 	p := m.panes[id]
