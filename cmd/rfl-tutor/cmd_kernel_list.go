@@ -53,10 +53,7 @@ use: --kdir, else $KDIR, else kdir: in the config file, else the newest ready pr
 			if selErr != nil && a.kdir != "" {
 				return exit.UsageErr(selErr)
 			}
-			trees := kernel.Prepared(kernel.CacheDir())
-			if selected != nil && !slices.ContainsFunc(trees, func(t *kernel.Tree) bool { return t.Dir == selected.Dir }) {
-				trees = append([]*kernel.Tree{selected}, trees...)
-			}
+			trees := knownTrees(selected)
 			exercises := c.Exercises()
 			rows := make([]listedTree, 0, len(trees))
 			for _, t := range trees {
@@ -107,7 +104,7 @@ use: --kdir, else $KDIR, else kdir: in the config file, else the newest ready pr
 				return err
 			}
 			if selected != nil {
-				fmt.Fprintf(a.stdout, "\n* selected: %s (%s); pick another with --kdir, $KDIR, kdir: in %s, or the TUI's tree picker (k)\n",
+				fmt.Fprintf(a.stdout, "\n* selected: %s (%s); pick another with `rfl-tutor kernel use`, --kdir, $KDIR, kdir: in %s, or the TUI's tree picker (K)\n",
 					selected.Release, why, kernel.ConfigFile())
 			} else if selErr != nil {
 				fmt.Fprintf(a.stdout, "\nno tree is selected: %v\n", selErr)
@@ -136,4 +133,57 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// knownTrees is every prepared tree, with the selected one first when it is elsewhere.
+func knownTrees(selected *kernel.Tree) []*kernel.Tree {
+	trees := kernel.Prepared(kernel.CacheDir())
+	if selected != nil && !slices.ContainsFunc(trees, func(t *kernel.Tree) bool { return t.Dir == selected.Dir }) {
+		trees = append([]*kernel.Tree{selected}, trees...)
+	}
+	return trees
+}
+
+func (a *app) kernelUseCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "use TREE|VERSION",
+		Short: "Select the kernel tree exercises are checked against (saved in your config)",
+		Long: `Make a kernel tree the selected one for check, the TUI and doctor, by writing kdir: into
+your config file (other settings are kept). TREE is a tree's folder; VERSION picks the newest
+prepared tree whose version starts with it ("7.3", "6.12", "7.3.4"). --kdir and $KDIR still
+win over the config for one run.`,
+		Args: exactArgs(1, "a tree folder or a kernel version (see `rfl-tutor kernel list`)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := pickTree(args[0])
+			if err != nil {
+				return exit.UsageErr(err)
+			}
+			if err := t.RustReady(); err != nil {
+				return exit.UsageErr(fmt.Errorf("%s cannot build Rust modules: %w", t.Dir, err))
+			}
+			if err := kernel.SaveChoice("", t.Dir); err != nil {
+				return exit.UsageErr(fmt.Errorf("save the choice: %w", err))
+			}
+			fmt.Fprintf(a.stdout, "Selected Linux %s (%s), saved in %s.\n", t.Release, t.Dir, kernel.ConfigFile())
+			return nil
+		},
+	}
+}
+
+// pickTree resolves a folder, or a version prefix among the prepared trees (newest first).
+func pickTree(arg string) (*kernel.Tree, error) {
+	if strings.ContainsRune(arg, '/') {
+		return kernel.Open(arg)
+	}
+	var releases []string
+	for _, t := range kernel.Prepared(kernel.CacheDir()) {
+		if t.Release == arg || strings.HasPrefix(t.Release, arg+".") || strings.HasPrefix(t.Release, arg+"-") {
+			return t, nil
+		}
+		releases = append(releases, t.Release)
+	}
+	if len(releases) == 0 {
+		return nil, fmt.Errorf("no prepared tree is Linux %s (there is none yet): %s", arg, kernel.PrepareHint)
+	}
+	return nil, fmt.Errorf("no prepared tree is Linux %s; prepared: %s (or give a tree's folder)", arg, strings.Join(releases, ", "))
 }
