@@ -9,11 +9,16 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 step "toolchain (Debian packages for building Rust kernel modules)"
 scripts/install-toolchain.sh
 
-step "kernel tree (prepared once, then reused from the cache)"
-source=${RFL_KERNEL_SOURCE:-/usr/src/linux-source-6.12.tar.xz}
+step "kernel trees: Linux 7.3 (current stable) and 6.12 (LTS), prepared once, then reused from the cache"
 go build -o .bin/rfl-tutor ./cmd/rfl-tutor
-kdir=$(.bin/rfl-tutor kernel prepare --source "$source" --print-dir)
-echo "kernel tree: $kdir" >&2
+if [ -n "${RFL_KERNEL_SOURCE:-}" ]; then
+	kdir=$(.bin/rfl-tutor kernel prepare --source "$RFL_KERNEL_SOURCE" --print-dir)
+	kdir73=
+else
+	kdir=$(.bin/rfl-tutor kernel prepare --kernel 6.12 --print-dir)
+	kdir73=$(.bin/rfl-tutor kernel prepare --kernel 7.3 --print-dir)
+fi
+echo "kernel trees: $kdir ${kdir73}" >&2
 
 step "gofmt, go vet, staticcheck"
 unformatted=$(gofmt -l cmd internal lessons snippets)
@@ -28,3 +33,18 @@ go tool staticcheck ./...
 step "tests (against $kdir)"
 export RFL_TEST_KDIR=$kdir RFL_REQUIRE_KERNEL=1
 go test -timeout 60m -count=1 "$@" ./...
+
+if [ -n "$kdir73" ]; then
+	step "both trees: kernel list, hello-module on each, snippets check and course check --boot as one matrix"
+	export XDG_CONFIG_HOME=$(mktemp -d) # the selection below must not depend on a developer's config
+	trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+	listed=$(.bin/rfl-tutor kernel list --json)
+	for d in "$kdir" "$kdir73"; do
+		grep -qF "\"dir\": \"$d\"" <<<"$listed" || { echo "kernel list --json does not name $d" >&2; exit 1; }
+	done
+	for d in "$kdir" "$kdir73"; do
+		.bin/rfl-tutor check hello-module --solution --quiet --kdir "$d"
+	done
+	.bin/rfl-tutor snippets check --kdir "$kdir" --kdir "$kdir73"
+	.bin/rfl-tutor course check --kdir "$kdir" --kdir "$kdir73" --boot
+fi
