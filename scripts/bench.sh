@@ -7,14 +7,15 @@
 # Needs a prepared kernel tree: KDIR=… or the one `rfl-tutor kernel prepare` made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kdir=${KDIR:-$(go run ./cmd/rfl-tutor kernel prepare --source "${RFL_KERNEL_SOURCE:-/usr/src/linux-source-6.12.tar.xz}" --print-dir)}
+kdir=${KDIR:-$(go run ./cmd/rfl-tutor kernel prepare --kernel 6.12 --print-dir)}
+kdir73=${KDIR73:-$(go run ./cmd/rfl-tutor kernel prepare --kernel 7.3 --print-dir)}
 export RFL_TEST_KDIR=$kdir RFL_REQUIRE_KERNEL=1 RFL_BENCH=1
 
 echo "== check vs raw make ($kdir)"
 go test -count=1 -run 'TestCheckOverheadVsRawMake' -v ./internal/check | grep -E 'ratio|check:|make:|PASS|FAIL|ok'
 echo "== boot stage: wall time and share of check"
 go test -count=1 -run 'TestBootStageShareOfCheck' -v ./internal/check | grep -E 'boot stage|check:|PASS|FAIL|ok'
-echo "== snippet library vs serial raw make"
-go test -count=1 -timeout 60m -run 'TestLibraryVsSerialMake' -v ./internal/library | grep -vE '^=== RUN'
+echo "== snippet library vs serial raw make, both trees ($kdir $kdir73)"
+RFL_BENCH_KDIRS="$kdir $kdir73" go test -count=1 -timeout 60m -run 'TestLibraryVsSerialMake' -v ./internal/library | grep -vE '^=== RUN'
 echo "== TUI frames and startup"
 go test -count=1 -run '^$' -bench . -benchmem ./internal/tui

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,31 +34,49 @@ func TestLibraryVsSerialMake(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("RFL_BENCH_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
-	tree := realTree(t)
+	// RFL_BENCH_KDIRS (space-separated) measures a matrix of trees, as `snippets check --kdir A
+	// --kdir B` runs it; else the test tree alone.
+	trees := []*kernel.Tree{realTree(t)}
+	if dirs := strings.Fields(os.Getenv("RFL_BENCH_KDIRS")); len(dirs) > 0 {
+		trees = nil
+		for _, d := range dirs {
+			tr, err := kernel.Open(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			trees = append(trees, tr)
+		}
+	}
 	c, err := course.Load(course.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []map[string][]byte
-	for _, id := range slices.Sorted(maps.Keys(c.Snippets)) {
-		s := c.Snippets[id]
-		if kernel.Unavailable(tree, s) != "" {
-			continue
+	type build struct {
+		tree  *kernel.Tree
+		files map[string][]byte
+	}
+	var all []build
+	for _, tree := range trees {
+		for _, id := range slices.Sorted(maps.Keys(c.Snippets)) {
+			s := c.Snippets[id].For(tree.Version)
+			if kernel.Unavailable(tree, s) != "" {
+				continue
+			}
+			files, err := c.Files(s, course.VariantSrc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, build{tree, files})
 		}
-		files, err := c.Files(s, course.VariantSrc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, files)
 	}
 
 	var lib, serial []time.Duration
 	var cacheDir string
 	for i := 0; i < rounds; i++ {
 		start := time.Now()
-		for _, files := range all {
-			dir := t.TempDir()
-			for name, data := range files {
+		for _, b := range all {
+			dir, tree := t.TempDir(), b.tree
+			for name, data := range b.files {
 				p := filepath.Join(dir, filepath.FromSlash(name))
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					t.Fatal(err)
@@ -74,7 +93,7 @@ func TestLibraryVsSerialMake(t *testing.T) {
 
 		cacheDir = t.TempDir()
 		start = time.Now()
-		rep, err := CheckSnippets(context.Background(), c, []*kernel.Tree{tree},
+		rep, err := CheckSnippets(context.Background(), c, trees,
 			Options{Jobs: runtime.NumCPU(), CacheDir: cacheDir, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
@@ -92,11 +111,15 @@ func TestLibraryVsSerialMake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree2, err := kernel.Open(tree.Dir)
-	if err != nil {
-		t.Fatal(err)
+	var trees2 []*kernel.Tree
+	for _, tree := range trees {
+		tree2, err := kernel.Open(tree.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees2 = append(trees2, tree2)
 	}
-	rep, err := CheckSnippets(context.Background(), c2, []*kernel.Tree{tree2}, Options{CacheDir: cacheDir, WorkDir: t.TempDir()})
+	rep, err := CheckSnippets(context.Background(), c2, trees2, Options{CacheDir: cacheDir, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +130,8 @@ func TestLibraryVsSerialMake(t *testing.T) {
 
 	ml, ms := median(lib), median(serial)
 	ratio := float64(ml) / float64(ms)
-	t.Logf("%d snippets, %d CPUs: library median %s, serial make median %s, ratio %.2f; warm re-check %s",
-		len(all), runtime.NumCPU(), ml.Round(time.Millisecond), ms.Round(time.Millisecond), ratio, warm.Round(time.Millisecond))
+	t.Logf("%d snippet builds on %d tree(s), %d CPUs: library median %s, serial make median %s, ratio %.2f; warm re-check %s",
+		len(all), len(trees), runtime.NumCPU(), ml.Round(time.Millisecond), ms.Round(time.Millisecond), ratio, warm.Round(time.Millisecond))
 	if ratio > 0.5 {
 		t.Errorf("library check costs %.2f× a serial make loop, want ≤ 0.5", ratio)
 	}
