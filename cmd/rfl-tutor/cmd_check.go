@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
-	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
 func (a *app) checkCmd() *cobra.Command {
@@ -51,7 +49,7 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 				return err
 			}
 			ex = ex.For(tree.Version)
-			checker := check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))
+			checker := newChecker(tree, c)
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
 			if a.isTerminal() && !asJSON && !quiet {
 				// The build streams as it runs, colours and all, like running make yourself.

@@ -54,11 +54,11 @@ use: --kdir, else $KDIR, else kdir: in the config file, else the newest ready pr
 				return exit.UsageErr(selErr)
 			}
 			trees := knownTrees(selected)
-			exercises := c.Exercises()
 			rows := make([]listedTree, 0, len(trees))
 			for _, t := range trees {
 				r := listedTree{Dir: t.Dir, Release: t.Release, Prepared: t.Meta != nil, Rustc: t.RustcVersionText,
-					Clang: t.CCVersionText, Exercises: len(exercises)}
+					Clang: t.CCVersionText}
+				r.Available, r.Exercises = kernel.ExercisesAvailable(t, c)
 				if selected != nil && t.Dir == selected.Dir {
 					r.Selected, r.Why = true, why
 				}
@@ -75,11 +75,6 @@ use: --kdir, else $KDIR, else kdir: in the config file, else the newest ready pr
 				if t.Meta != nil {
 					r.Bindgen = strings.TrimSpace(t.Meta.BindgenVersion)
 					r.Source = t.Meta.Source
-				}
-				for _, ex := range exercises {
-					if kernel.Unavailable(t, ex.For(t.Version).Snippet) == "" {
-						r.Available++
-					}
 				}
 				rows = append(rows, r)
 			}

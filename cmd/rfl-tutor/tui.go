@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui"
@@ -57,17 +58,53 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	tree, treeErr := kernel.Find(a.treeOptions(c))
 	var checker *check.Checker
 	if treeErr == nil {
-		checker = check.New(tree, c, filepath.Join(xdg.CacheHome(), "builds"))
+		checker = newChecker(tree, c)
 	}
 	return tui.Run(cmd.Context(), tui.Options{
 		Course:    c,
 		Tree:      tree,
 		TreeErr:   shortTreeError(treeErr),
 		Checker:   checker,
+		Trees:     treeSwitcher{course: c, start: tree},
 		Workspace: ws,
 		Progress:  store,
-		Doctor: func(ctx context.Context) *doctor.Report {
-			return doctor.Run(ctx, doctor.Input{Tree: tree, FindErr: treeErr, Course: c, WorkspaceDir: ws.Root()})
+		Doctor: func(ctx context.Context, t *kernel.Tree) *doctor.Report {
+			in := doctor.Input{Tree: t, Course: c, WorkspaceDir: ws.Root(), Others: knownTrees(t)}
+			if t == nil {
+				in.FindErr = treeErr
+			}
+			return doctor.Run(ctx, in)
 		},
 	})
+}
+
+// newChecker judges c's exercises against t, in the shared build cache.
+func newChecker(t *kernel.Tree, c *course.Course) *check.Checker {
+	return check.New(t, c, filepath.Join(xdg.CacheHome(), "builds"))
+}
+
+// treeSwitcher is the TUI's tree picker's view of the trees: the prepared ones and the tree the
+// program started with, and `kernel use` to switch (the choice is saved in the config).
+type treeSwitcher struct {
+	course *course.Course
+	start  *kernel.Tree
+}
+
+func (s treeSwitcher) Trees() []tui.TreeChoice {
+	var out []tui.TreeChoice
+	for _, t := range knownTrees(s.start) {
+		ch := tui.TreeChoice{Tree: t}
+		if err := t.RustReady(); err != nil {
+			ch.NotReady = err.Error()
+		}
+		out = append(out, ch)
+	}
+	return out
+}
+
+func (s treeSwitcher) Use(t *kernel.Tree) (tui.Checker, error) {
+	if err := kernel.SaveChoice("", t.Dir); err != nil {
+		return nil, fmt.Errorf("save the choice: %w", err)
+	}
+	return newChecker(t, s.course), nil
 }

@@ -49,6 +49,16 @@ type Report struct {
 	Tree        string        `json:"tree,omitempty"`
 	Checks      []Check       `json:"checks"`
 	Unavailable []Unavailable `json:"unavailable"`
+	OtherTrees  []OtherTree   `json:"other_trees"`
+}
+
+// OtherTree is a kernel tree besides the judged one, for the learner to know it is there.
+type OtherTree struct {
+	Dir       string `json:"dir"`
+	Release   string `json:"release"`
+	NotReady  string `json:"not_ready,omitempty"` // why modules cannot be built against it
+	Available int    `json:"exercises_available"`
+	Exercises int    `json:"exercises"`
 }
 
 // OK reports whether no check failed (warnings allowed).
@@ -78,6 +88,8 @@ type Input struct {
 	Course  *course.Course
 	// WorkspaceDir is where learners' exercise copies go; "" skips that check.
 	WorkspaceDir string
+	// Others are the other kernel trees the learner could switch to (listed, not judged).
+	Others []*kernel.Tree
 }
 
 // Run performs every check.
@@ -98,7 +110,7 @@ type doctor struct {
 }
 
 func run(ctx context.Context, in Input, env toolchain.Env) *Report {
-	d := &doctor{ctx: ctx, in: in, env: env, t: in.Tree, r: &Report{Checks: []Check{}, Unavailable: []Unavailable{}}}
+	d := &doctor{ctx: ctx, in: in, env: env, t: in.Tree, r: &Report{Checks: []Check{}, Unavailable: []Unavailable{}, OtherTrees: []OtherTree{}}}
 	kver := semver.MustParse("6.12.0") // what the course targets, when there is no tree to ask
 	srcDir := ""
 	if d.t != nil {
@@ -120,6 +132,7 @@ func run(ctx context.Context, in Input, env toolchain.Env) *Report {
 	d.checkBootStage()
 	d.checkWorkspace()
 	d.unavailable()
+	d.otherTrees()
 	return d.r
 }
 
@@ -556,11 +569,26 @@ func (d *doctor) unavailable() {
 	if d.t == nil || d.in.Course == nil {
 		return
 	}
-	for _, l := range d.in.Course.Lessons {
-		for _, ex := range l.Exercises {
-			if why := kernel.Unavailable(d.t, ex.Snippet); why != "" {
-				d.r.Unavailable = append(d.r.Unavailable, Unavailable{ExerciseID: ex.ID, Reason: why})
-			}
+	for _, ex := range d.in.Course.Exercises() {
+		if why := kernel.Unavailable(d.t, ex.For(d.t.Version).Snippet); why != "" {
+			d.r.Unavailable = append(d.r.Unavailable, Unavailable{ExerciseID: ex.ID, Reason: why})
 		}
+	}
+}
+
+// otherTrees lists the trees besides the judged one, with how many exercises each can build.
+func (d *doctor) otherTrees() {
+	for _, t := range d.in.Others {
+		if d.t != nil && t.Dir == d.t.Dir {
+			continue
+		}
+		o := OtherTree{Dir: t.Dir, Release: t.Release}
+		if err := t.RustReady(); err != nil {
+			o.NotReady = err.Error()
+		}
+		if d.in.Course != nil {
+			o.Available, o.Exercises = kernel.ExercisesAvailable(t, d.in.Course)
+		}
+		d.r.OtherTrees = append(d.r.OtherTrees, o)
 	}
 }

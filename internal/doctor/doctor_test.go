@@ -294,6 +294,39 @@ func TestUnavailableExercises(t *testing.T) {
 	}
 }
 
+func TestOtherTrees(t *testing.T) {
+	c := &course.Course{Lessons: []*course.Lesson{{Exercises: []*course.Exercise{
+		{ID: "hello", Snippet: &course.Snippet{}},
+		{ID: "phy", Snippet: &course.Snippet{Config: []course.ConfigOption{{Name: "PHYLIB"}}}},
+	}}}}
+	judged := fakeTree(t, nil)
+	other := fakeTree(t, func(dir string) {
+		writeFiles(t, dir, map[string]string{".config": "CONFIG_RUST=y\nCONFIG_PHYLIB=y\n", "Makefile": "VERSION = 7\nPATCHLEVEL = 3\nSUBLEVEL = 4\nEXTRAVERSION =\n",
+			"include/config/kernel.release": "7.3.4\n"})
+	})
+	broken := fakeTree(t, func(dir string) { _ = os.Remove(filepath.Join(dir, "rust/libkernel.rmeta")) })
+	r := run(t.Context(), Input{Tree: judged, Course: c, Others: []*kernel.Tree{judged, other, broken}}, fakeEnv(t, nil))
+	if len(r.OtherTrees) != 2 {
+		t.Fatalf("other trees %+v: want the two besides the judged one", r.OtherTrees)
+	}
+	if o := r.OtherTrees[0]; o.Release != "7.3.4" || o.Dir != other.Dir || o.NotReady != "" || o.Available != 2 || o.Exercises != 2 {
+		t.Errorf("7.3 tree listed as %+v", o)
+	}
+	if o := r.OtherTrees[1]; !strings.Contains(o.NotReady, "rust/libkernel.rmeta is missing") || o.Available != 1 {
+		t.Errorf("broken tree listed as %+v", o)
+	}
+	var text bytes.Buffer
+	if err := r.WriteText(&text, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Other kernel trees (switch with `rfl-tutor kernel use VERSION`, or K in the tutor):",
+		"  Linux 7.3.4  2/2 exercises  " + other.Dir, "cannot build modules: "} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
 func TestRender(t *testing.T) {
 	r := &Report{
 		Tree: "/k",

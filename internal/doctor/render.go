@@ -58,6 +58,16 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 			fmt.Fprintf(&b, "  %s: %s\n", style(ansiBold, u.ExerciseID), u.Reason)
 		}
 	}
+	if len(r.OtherTrees) > 0 {
+		fmt.Fprintf(&b, "\nOther kernel trees (switch with `rfl-tutor kernel use VERSION`, or K in the tutor):\n")
+		for _, o := range r.OtherTrees {
+			state := fmt.Sprintf("%d/%d exercises", o.Available, o.Exercises)
+			if o.NotReady != "" {
+				state = "cannot build modules: " + o.NotReady
+			}
+			fmt.Fprintf(&b, "  Linux %s  %s  %s\n", style(ansiBold, o.Release), state, o.Dir)
+		}
+	}
 	summary := fmt.Sprintf("%d ok, %d warnings, %d failures", counts[OK], counts[Warn], counts[Fail])
 	switch {
 	case counts[Fail] > 0:

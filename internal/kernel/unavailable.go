@@ -76,3 +76,15 @@ func OptionSatisfied(o course.ConfigOption, got string, set bool) bool {
 		return set && got == o.Value
 	}
 }
+
+// ExercisesAvailable counts the exercises of c that can be built on t, each judged by the
+// variant of its code for t's kernel.
+func ExercisesAvailable(t *Tree, c *course.Course) (available, total int) {
+	for _, ex := range c.Exercises() {
+		total++
+		if t != nil && Unavailable(t, ex.For(t.Version).Snippet) == "" {
+			available++
+		}
+	}
+	return available, total
+}

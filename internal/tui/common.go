@@ -26,7 +26,9 @@ type Common struct {
 	TreeErr   error
 	Workspace *workspace.Workspace
 	Checker   Checker
-	Store     ProgressStore
+	// Trees switches the kernel tree (nil: the TUI cannot, the command line chooses).
+	Trees TreeSwitcher
+	Store ProgressStore
 
 	Styles *styles.Styles
 	Keys   *keys.KeyMap

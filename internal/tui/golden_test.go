@@ -32,12 +32,21 @@ func TestGolden(t *testing.T) {
 			openHello(t, h)
 			h.key("?")
 		}},
+		{"trees", func(t *testing.T, h *harness) {
+			h.key("K")
+			h.waitFor("the trees", 5*time.Second, func() bool { return !h.m.trees.loading })
+		}},
 	}
 	for _, size := range sizes {
 		for _, sc := range scenes {
 			name := fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1])
 			t.Run(name, func(t *testing.T) {
-				h := newHarness(t, size[0], size[1])
+				var h *harness
+				if sc.name == "trees" {
+					h, _, _ = pickerHarness(t, size[0], size[1])
+				} else {
+					h = newHarness(t, size[0], size[1])
+				}
 				sc.setup(t, h)
 				golden(t, name, trimRight(h.screen()))
 			})

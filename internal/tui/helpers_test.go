@@ -181,7 +181,7 @@ func newHarness(t testing.TB, w, h int, opts ...harnessOpt) *harness {
 		Checker:   fc,
 		Workspace: workspace.New("ws"),
 		Progress:  store,
-		Doctor: func(context.Context) *doctor.Report {
+		Doctor: func(context.Context, *kernel.Tree) *doctor.Report {
 			return &doctor.Report{Checks: []doctor.Check{{ID: "kernel-tree", Title: "kernel tree", Status: doctor.OK}, {ID: "rustc", Title: "rustc", Status: doctor.OK}}}
 		},
 	}

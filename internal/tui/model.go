@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/styles"
 )
 
@@ -32,6 +33,7 @@ const (
 	screenList screen = iota
 	screenLesson
 	screenExercise
+	screenTrees
 )
 
 // component is the contract every pane follows (soft-serve's): it updates itself in place,
@@ -53,6 +55,7 @@ type Model struct {
 	lesson  *lessonView
 	panes   map[string]*exercisePane
 	pane    *exercisePane
+	trees   *treePicker
 	screen  screen
 	history []screen
 
@@ -73,6 +76,8 @@ func (m *Model) current() component {
 		return m.lesson
 	case screenExercise:
 		return m.pane
+	case screenTrees:
+		return m.trees
 	}
 	return m.list
 }
@@ -127,8 +132,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list.selectPosition(msg.ex.Lesson.ID, msg.ex.ID)
 		return m, m.openExercise(msg.ex.ID)
 	case backMsg:
-		m.back()
-		return m, nil
+		return m, m.back()
+	case treesListedMsg:
+		return m, m.trees.Update(msg)
+	case treeChoiceMsg:
+		return m, m.useTree(msg.tree)
+	case treeChosenMsg:
+		return m, m.treeChosen(msg)
 	case spinner.TickMsg:
 		var cmds []tea.Cmd
 		for _, p := range m.panes {
@@ -202,8 +212,10 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.showHelp = true
 			return nil
 		case key.Matches(msg, k.Back) && m.screen == screenLesson && !m.lesson.quiz:
-			m.back()
-			return nil
+			return m.back()
+		case key.Matches(msg, k.Trees) && m.screen != screenTrees:
+			m.push(screenTrees)
+			return m.trees.open()
 		}
 	}
 	return m.current().Update(msg)
@@ -255,9 +267,11 @@ func (m *Model) push(s screen) {
 	m.screen = s
 }
 
-func (m *Model) back() {
+// back returns to the previous screen. An exercise pane made anew while the learner was away
+// (after a tree switch) is opened on the way back in.
+func (m *Model) back() tea.Cmd {
 	if len(m.history) == 0 {
-		return
+		return nil
 	}
 	if m.screen == screenExercise {
 		m.pane.leave()
@@ -265,6 +279,68 @@ func (m *Model) back() {
 	m.screen = m.history[len(m.history)-1]
 	m.history = m.history[:len(m.history)-1]
 	m.refresh()
+	if m.screen == screenExercise && !m.pane.ready {
+		return m.pane.open()
+	}
+	return nil
+}
+
+// busyPane is a pane whose check is running, or nil.
+func (m *Model) busyPane() *exercisePane {
+	for _, p := range m.panes {
+		if p.Busy() {
+			return p
+		}
+	}
+	return nil
+}
+
+// useTree saves the learner's choice of tree and makes a checker for it, off the UI goroutine.
+// A running check would be judged against one tree and shown under another, so switching
+// waits for it.
+func (m *Model) useTree(t *kernel.Tree) tea.Cmd {
+	if p := m.busyPane(); p != nil {
+		return flash("A check of "+p.ex.ID+" is running: let it finish or cancel it before switching trees", true)
+	}
+	sw := m.c.Trees
+	return func() tea.Msg {
+		chk, err := sw.Use(t)
+		return treeChosenMsg{tree: t, checker: chk, err: err}
+	}
+}
+
+// treeChosen switches every screen to the new tree: the exercise panes are made anew (each
+// kernel variant has its own code and folder), the lessons re-render for the tree's kernel, and
+// the doctor judges the new tree.
+func (m *Model) treeChosen(msg treeChosenMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.trees.Update(msg)
+	}
+	if p := m.busyPane(); p != nil {
+		// A check started while the choice was being saved; the choice is saved, so it takes
+		// effect on the next start.
+		return flash("Saved Linux "+msg.tree.Release+" as your tree; a check is running, so it is used from the next start", false)
+	}
+	m.c.Tree, m.c.TreeErr, m.c.Checker = msg.tree, nil, msg.checker
+	for _, p := range m.panes {
+		p.shutdown()
+	}
+	m.panes = map[string]*exercisePane{}
+	if m.pane != nil {
+		m.pane = newExercisePane(m.c, m.c.Course.Exercise(m.pane.ex.ID))
+		m.panes[m.pane.ex.ID] = m.pane
+		if m.width > 0 {
+			m.pane.SetSize(m.width, m.mainHeight())
+		}
+	}
+	m.status.treeChanged()
+	var back tea.Cmd
+	if m.screen == screenTrees {
+		back = m.back()
+	}
+	cmds := []tea.Cmd{back, m.syncRenders(), m.status.runDoctor(),
+		flash("Now checking against Linux "+msg.tree.Release+" ("+msg.tree.Dir+")", false)}
+	return tea.Batch(cmds...)
 }
 
 // openExercise shows an exercise's pane, keeping each pane (its output and verdict) for when
@@ -307,6 +383,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 		m.lesson.Scroll(d)
 	case screenExercise:
 		m.pane.Scroll(d)
+	case screenTrees:
 	}
 }
 
@@ -345,6 +422,7 @@ func (m *Model) setSize(w, h int) {
 	mh := m.mainHeight()
 	m.list.SetSize(w, mh)
 	m.lesson.SetSize(w, mh)
+	m.trees.SetSize(w, mh)
 	for _, p := range m.panes {
 		p.SetSize(w, mh)
 	}

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 )
 
@@ -112,7 +113,7 @@ func TestBackgroundColour(t *testing.T) {
 
 func TestStatusBar(t *testing.T) {
 	h := newHarness(t, 100, 30, func(o *Options) {
-		o.Doctor = func(context.Context) *doctor.Report {
+		o.Doctor = func(context.Context, *kernel.Tree) *doctor.Report {
 			return &doctor.Report{Checks: []doctor.Check{
 				{ID: "kernel-tree", Title: "kernel tree", Status: doctor.OK},
 				{ID: "rustc", Title: "rustc version", Status: doctor.Fail},

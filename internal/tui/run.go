@@ -40,9 +40,11 @@ type Options struct {
 	TreeErr error
 	// Checker judges exercises; nil without a tree.
 	Checker Checker
-	// Doctor, when set, is run once in the background (it starts rustc); a summary of its
-	// report shows in the status bar.
-	Doctor    func(context.Context) *doctor.Report
+	// Trees, when set, lets the learner switch trees with the picker (K).
+	Trees TreeSwitcher
+	// Doctor, when set, is run in the background (it starts rustc) at start and after a tree
+	// switch, on the tree in use (nil: none); a summary of its report shows in the status bar.
+	Doctor    func(context.Context, *kernel.Tree) *doctor.Report
 	Workspace *workspace.Workspace
 	Progress  ProgressStore
 
@@ -100,6 +102,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		TreeErr:      o.TreeErr,
 		Workspace:    o.Workspace,
 		Checker:      o.Checker,
+		Trees:        o.Trees,
 		Store:        o.Progress,
 		Styles:       styles.DefaultStyles(true),
 		Keys:         keys.Default(),
@@ -114,6 +117,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		c:      c,
 		list:   newLessonList(c),
 		lesson: newLessonView(c),
+		trees:  newTreePicker(c),
 		panes:  map[string]*exercisePane{},
 		status: newStatusBar(c, o.Doctor),
 		help:   help.New(),

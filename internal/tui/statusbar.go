@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 )
 
 // health is the doctor's verdict in a few words, for the status bar.
@@ -69,7 +70,7 @@ type statusBar struct {
 	c     *Common
 	width int
 
-	doctor     func(context.Context) *doctor.Report
+	doctor     func(context.Context, *kernel.Tree) *doctor.Report
 	health     *health
 	flashText  string
 	flashBad   bool
@@ -78,17 +79,23 @@ type statusBar struct {
 	treeString string
 }
 
-func newStatusBar(c *Common, run func(context.Context) *doctor.Report) *statusBar {
+func newStatusBar(c *Common, run func(context.Context, *kernel.Tree) *doctor.Report) *statusBar {
 	b := &statusBar{c: c, doctor: run}
-	switch t := c.Tree; {
+	b.treeChanged()
+	return b
+}
+
+// treeChanged names the tree in use again and forgets the doctor's verdict on the old one.
+func (b *statusBar) treeChanged() {
+	b.health = nil
+	switch t := b.c.Tree; {
 	case t != nil:
 		b.treeString = fmt.Sprintf("Linux %s · %s", t.Release, t.Dir)
-	case c.TreeErr != nil:
-		b.treeString = "no kernel tree: " + firstLine(c.TreeErr.Error())
+	case b.c.TreeErr != nil:
+		b.treeString = "no kernel tree: " + firstLine(b.c.TreeErr.Error())
 	default:
 		b.treeString = "no kernel tree"
 	}
-	return b
 }
 
 func firstLine(s string) string {
@@ -103,8 +110,8 @@ func (b *statusBar) runDoctor() tea.Cmd {
 	if b.doctor == nil {
 		return nil
 	}
-	ctx, run := b.c.Ctx, b.doctor
-	return func() tea.Msg { return doctorMsg{health: healthOf(run(ctx))} }
+	ctx, run, tree := b.c.Ctx, b.doctor, b.c.Tree
+	return func() tea.Msg { return doctorMsg{health: healthOf(run(ctx, tree))} }
 }
 
 // SetSize implements the component contract (the bar is one line).

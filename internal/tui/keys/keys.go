@@ -22,6 +22,8 @@ type KeyMap struct {
 	Filter key.Binding
 	Help   key.Binding
 	Quit   key.Binding
+	// Trees opens the kernel tree picker.
+	Trees key.Binding
 
 	// Lesson view.
 	Exercise     key.Binding
@@ -63,6 +65,7 @@ func Default() *KeyMap {
 		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Trees:  key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kernel trees")),
 
 		Exercise:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "exercise")),
 		Quiz:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test yourself")),
@@ -95,7 +98,7 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Back, k.Filter, k.Help, k.Quit},
+		{k.Open, k.Back, k.Filter, k.Trees, k.Help, k.Quit},
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
 		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}

@@ -11,11 +11,12 @@ import (
 func TestNoClashes(t *testing.T) {
 	k := Default()
 	screens := map[string][]key.Binding{
-		"list":     {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back, k.Filter, k.Help, k.Quit},
-		"lesson":   {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Help, k.Quit, k.Exercise, k.Quiz},
+		"list":     {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back, k.Filter, k.Trees, k.Help, k.Quit},
+		"lesson":   {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Trees, k.Help, k.Quit, k.Exercise, k.Quiz},
 		"quiz":     {k.Answer, k.NextQuestion, k.PrevQuestion, k.Back, k.Help, k.Quit},
-		"exercise": {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Help, k.Quit, k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.NextTab, k.PrevTab},
+		"exercise": {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Trees, k.Help, k.Quit, k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.NextTab, k.PrevTab},
 		"confirm":  {k.Confirm, k.Deny},
+		"trees":    {k.Up, k.Down, k.Open, k.Back, k.Help, k.Quit},
 	}
 	for screen, bindings := range screens {
 		seen := map[string]string{}
@@ -40,7 +41,7 @@ func TestFullHelpHasEveryBinding(t *testing.T) {
 		n += len(g)
 	}
 	// Confirm and Deny only show in the confirmation prompt's own help line.
-	if want := 28 - 2; n != want {
+	if want := 29 - 2; n != want {
 		t.Errorf("FullHelp lists %d bindings, want %d", n, want)
 	}
 }
