@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -223,14 +224,14 @@ func (a *app) printSnippetsReport(rep *library.Report) {
 		header = append(header, t.Release)
 	}
 	rows := [][]string{header}
-	var details []string
+	var drift []library.SnippetResult
 	for _, s := range rep.Snippets {
 		expect := string(s.Expect)
 		if s.Error != "" {
 			expect += " " + s.Error
 		}
 		row := []string{s.ID, expect}
-		for ti, v := range s.Results {
+		for _, v := range s.Results {
 			var cell string
 			switch v.Status {
 			case library.Pass:
@@ -240,27 +241,57 @@ func (a *app) printSnippetsReport(rep *library.Report) {
 			default:
 				cell = p.dim("skipped")
 			}
-			if v.Status != library.Pass {
-				if single {
-					cell += " " + v.Reason
-				} else {
-					details = append(details, fmt.Sprintf("  %s on %s: %s %s", s.ID, rep.Trees[ti].Release, cell, v.Reason))
-				}
+			if v.Status != library.Pass && single {
+				cell += " " + v.Reason
 			}
 			row = append(row, cell)
 		}
 		rows = append(rows, row)
+		if !single && slices.ContainsFunc(s.Results, func(v library.Verdict) bool { return v.Status != library.Pass }) {
+			drift = append(drift, s)
+		}
 	}
 	fmt.Fprintf(w, "%s %s\n\n", p.title("Snippet library"), p.dim(fmt.Sprintf("(%d snippets; %s)", len(rep.Snippets), treeList(rep.Trees))))
 	printTable(w, rows, p)
-	if len(details) > 0 {
-		fmt.Fprintln(w)
-		for _, d := range details {
-			fmt.Fprintln(w, d)
-		}
+	if len(drift) > 0 {
+		fmt.Fprintf(w, "\n%s\n", p.title("Where they differ"))
+		printDrift(w, rep.Trees, drift, a.terminalWidth(), p)
 	}
 	summary := fmt.Sprintf("%d passed, %d failed, %d skipped", rep.Passed, rep.Failed, rep.Skipped)
 	fmt.Fprintf(w, "\n%s %s\n", summary, p.dim(statsNote(rep.Stats)))
+}
+
+// printDrift shows, for each snippet that does not pass everywhere, each tree's verdict on a
+// line of its own: the first error where it breaks, the trees side by side under the snippet,
+// every line wrapped at width with the text aligned after the tree's name.
+func printDrift(w io.Writer, trees []library.TreeInfo, snippets []library.SnippetResult, width int, p painter) {
+	nameWidth := 0
+	for _, t := range trees {
+		nameWidth = max(nameWidth, ansi.StringWidth(t.Release))
+	}
+	indent := 4 + nameWidth + 2
+	for _, s := range snippets {
+		fmt.Fprintf(w, "  %s\n", p.title(s.ID))
+		for ti, v := range s.Results {
+			var text string
+			switch v.Status {
+			case library.Pass:
+				text = p.ok("✓") + " " + p.dim("passes")
+			case library.Fail:
+				text = p.fail("✗") + " " + v.Reason
+			default:
+				text = p.dim("skipped " + v.Reason)
+			}
+			body := ansi.Wrap(text, max(width-indent, 20), " ")
+			pad := strings.Repeat(" ", indent)
+			lines := strings.Split(body, "\n")
+			name := trees[ti].Release
+			fmt.Fprintf(w, "    %s%s  %s\n", name, strings.Repeat(" ", nameWidth-ansi.StringWidth(name)), lines[0])
+			for _, l := range lines[1:] {
+				fmt.Fprintf(w, "%s%s\n", pad, l)
+			}
+		}
+	}
 }
 
 // treeList names trees: "6.12.117 at /tmp/ktree, 6.15.2 at /srv/k615".

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -9,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/library"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 )
 
@@ -164,5 +169,44 @@ func TestBuiltInCoursePassesBothChecks(t *testing.T) {
 	out, _, code = cli(t, "snippets", "check", "--kdir", kdir)
 	if took := time.Since(start); code != 0 || took > 500*time.Millisecond || strings.Contains(out, "built in") {
 		t.Errorf("warm snippets check: exit %d in %s:\n%s", code, took, out)
+	}
+}
+
+// With two trees the table holds marks and a block below it gives, per snippet that breaks
+// somewhere, each tree's verdict side by side, wrapped to fit the width.
+func TestSnippetsDriftReport(t *testing.T) {
+	long := "expected to build: blk_driver.rs:42:17: error[E0277]: `*mut bindings::blk_mq_tag_set` cannot be shared between threads safely; within `TagSet<QueueOps>`, the trait `Sync` is not implemented"
+	rep := &library.Report{
+		Trees: []library.TreeInfo{{Release: "6.12.118", Dir: "/k/612"}, {Release: "7.3.4", Dir: "/k/73"}},
+		Snippets: []library.SnippetResult{
+			{ID: "hello_module", Expect: course.OutcomeBuilds, Results: []library.Verdict{{Status: library.Pass}, {Status: library.Pass}}},
+			{ID: "blk_driver", Expect: course.OutcomeBuilds, Results: []library.Verdict{{Status: library.Pass}, {Status: library.Fail, Reason: long}}},
+			{ID: "kunit_case", Expect: course.OutcomeBuilds, Results: []library.Verdict{{Status: library.Skip, Reason: "needs CONFIG_KUNIT"}, {Status: library.Pass}}},
+		},
+		Passed: 4, Failed: 1, Skipped: 1,
+	}
+	var out bytes.Buffer
+	a := &app{stdout: &out}
+	a.printSnippetsReport(rep)
+	got := out.String()
+	for _, want := range []string{
+		"Where they differ",
+		"  blk_driver\n    6.12.118  ✓ passes\n    7.3.4     ✗ expected to build: blk_driver.rs:42:17: error[E0277]:",
+		"  kunit_case\n    6.12.118  skipped needs CONFIG_KUNIT\n    7.3.4     ✓ passes",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "  hello_module\n") {
+		t.Errorf("a snippet that passes everywhere is in the drift block:\n%s", got)
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line of %d columns (want ≤ 80 off a terminal): %q", w, l)
+		}
+	}
+	if !strings.Contains(got, "\n              ") {
+		t.Errorf("the long reason was not wrapped under its text:\n%s", got)
 	}
 }

@@ -166,3 +166,19 @@ func TestTreePickerRefuses(t *testing.T) {
 		}
 	})
 }
+
+// A learner who prepared only 7.3 gets 7.x code from the start: in the lesson, in the starter's
+// folder, and named in the status bar.
+func TestOnlyA73TreeShows7xCode(t *testing.T) {
+	h := newHarness(t, 100, 30, func(o *Options) { o.Tree = tree73() })
+	h.send(openLessonMsg{lesson: h.c.Course.Lesson("first-module")})
+	h.waitFor("the lesson", 5*time.Second, func() bool { return h.m.lesson.shown != docKey{} })
+	h.contains(`authors: ["A Learner"]`)
+	h.lacks(`author: "A Learner"`)
+	h.contains("Linux 7.3.4 · /srv/k73")
+	p := openHello(t, h)
+	if !strings.HasSuffix(p.dir, "hello-module@linux-7") {
+		t.Fatalf("the 7.3 learner's copy is in %s", p.dir)
+	}
+	h.lacks("stays in") // no other kernel's copy to point at
+}
