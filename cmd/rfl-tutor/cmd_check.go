@@ -13,7 +13,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
-	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 func (a *app) checkCmd() *cobra.Command {
@@ -44,12 +44,14 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			if err != nil {
 				return err
 			}
-			tree, err := a.findTree(c)
+			sess, err := a.session(c)
 			if err != nil {
 				return err
 			}
-			ex = ex.For(tree.Version)
-			checker := newChecker(tree, c)
+			if sess.Tree == nil {
+				return exit.UsageErr(sess.TreeErr)
+			}
+			ex = sess.Exercise(ex)
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
 			if a.isTerminal() && !asJSON && !quiet {
 				// The build streams as it runs, colours and all, like running make yourself.
@@ -62,22 +64,20 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			ctx := cmd.Context()
 			var v *check.Verdict
 			switch {
-			case solution:
-				v, err = checker.CheckSolution(ctx, ex, opts)
-			case starter:
-				v, err = checker.CheckStarter(ctx, ex, opts)
+			case solution || starter:
+				v, err = sess.CheckReference(ctx, ex, solution, opts)
 			default:
-				cp, werr := a.workspace().Prepare(c, ex)
+				cp, werr := sess.Prepare(ex)
 				if werr != nil {
 					return exit.UsageErr(werr)
 				}
 				if cp.Fresh {
 					fmt.Fprintf(a.stderr, "rfl-tutor: created your copy of the starter in %s\n", cp.Dir)
 				}
-				if n := cp.Notice("Linux " + tree.Version.String()); n != "" {
+				if n := cp.Notice(sess.KernelName()); n != "" {
 					fmt.Fprintf(a.stderr, "rfl-tutor: %s\n", n)
 				}
-				v, err = checker.Check(ctx, ex, cp.Dir, opts)
+				v, err = sess.Check(ctx, ex, cp.Dir, opts)
 			}
 			if err != nil {
 				if errors.Is(err, check.ErrUnavailable) {
@@ -89,12 +89,8 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 				return exit.UsageErr(err)
 			}
 			if !solution && !starter {
-				summary := v.Summary()
-				if err := a.updateProgress(c, func(cp *progress.CourseProgress) {
-					now := time.Now()
-					cp.RecordAttempt(ex.ID, v.Passed, summary, now)
-					cp.SetLast(ex.Lesson.ID, ex.ID, now)
-				}); err != nil {
+				// Recorded exactly as the TUI records it: attempts, the pass, the lesson.
+				if err := a.record(sess, tutor.RecordCheck(ex, v, time.Now())); err != nil {
 					return err
 				}
 			}

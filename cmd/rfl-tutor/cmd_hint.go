@@ -20,9 +20,13 @@ the answer; each reveal is recorded in your progress. Once all are revealed, it 
 			if err != nil {
 				return err
 			}
+			sess, err := a.session(c)
+			if err != nil {
+				return err
+			}
 			var revealed int
 			var fresh bool
-			if err := a.updateProgress(c, func(cp *progress.CourseProgress) {
+			if err := a.record(sess, func(cp *progress.CourseProgress) {
 				revealed, fresh = cp.RevealHint(ex.ID, len(ex.Hints))
 			}); err != nil {
 				return err

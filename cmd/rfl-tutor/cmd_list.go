@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 type listedExercise struct {
@@ -56,7 +56,11 @@ func (a *app) listCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := a.buildListing(c, st.Lookup(c.ID))
+			sess, err := a.session(c)
+			if err != nil {
+				return err
+			}
+			l := buildListing(sess, st.Lookup(c.ID))
 			if asJSON {
 				return writeJSON(a.stdout, l)
 			}
@@ -68,9 +72,8 @@ func (a *app) listCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) buildListing(c *course.Course, cp *progress.CourseProgress) listing {
-	ws := a.workspace()
-	ver, _ := a.targetKernel(c)
+func buildListing(sess *tutor.Session, cp *progress.CourseProgress) listing {
+	c, ws := sess.Course, sess.Workspace
 	out := listing{Course: c.ID, Title: c.Title, Workspace: ws.Dir(c.ID, ""), Lessons: []listedLesson{}}
 	for _, les := range c.Lessons {
 		ll := listedLesson{ID: les.ID, Title: les.Title, Summary: les.Summary, Order: les.Order,
@@ -86,16 +89,13 @@ func (a *app) buildListing(c *course.Course, cp *progress.CourseProgress) listin
 		}
 		for _, ex := range les.Exercises {
 			ep := cp.ExerciseStatus(ex.ID)
-			le := listedExercise{ID: ex.ID, Title: ex.Title, Snippet: ex.SnippetID, Status: "new",
+			le := listedExercise{ID: ex.ID, Title: ex.Title, Snippet: ex.SnippetID,
+				Status:   string(tutor.ExerciseStanding(cp, ex)),
 				Attempts: ep.Attempts, HintsRevealed: ep.HintsRevealed, Hints: len(ex.Hints),
-				Workspace: ws.Dir(c.ID, ex.For(ver).WorkspaceName())}
-			switch {
-			case ep.Passed:
-				le.Status = "passed"
+				Workspace: sess.Dir(ex)}
+			if ep.Passed {
 				at := ep.PassedAt
 				le.PassedAt = &at
-			case ep.Attempts > 0 || ep.HintsRevealed > 0:
-				le.Status = "in-progress"
 			}
 			ll.Exercises = append(ll.Exercises, le)
 		}

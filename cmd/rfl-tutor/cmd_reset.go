@@ -28,10 +28,12 @@ without one, pass --yes.`,
 			if err != nil {
 				return err
 			}
-			ver, kernelName := a.targetKernel(c)
-			ex = ex.For(ver)
-			ws := a.workspace()
-			dir := ws.Dir(c.ID, ex.WorkspaceName())
+			sess, err := a.session(c)
+			if err != nil {
+				return err
+			}
+			ex, kernelName, ws := sess.Exercise(ex), sess.KernelName(), sess.Workspace
+			dir := sess.Dir(ex)
 			if !yes {
 				if !isatty.IsTerminal(os.Stdin.Fd()) {
 					return exit.UsageErr(errors.New("reset needs confirmation: run it on a terminal or pass --yes"))

@@ -12,6 +12,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/render"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 func (a *app) showCmd() *cobra.Command {
@@ -38,7 +39,11 @@ own) and prints where they are.`,
 			if width == 0 {
 				width = a.terminalWidth()
 			}
-			md, err := a.lessonDocument(c, les)
+			sess, err := a.session(c)
+			if err != nil {
+				return err
+			}
+			md, err := a.lessonDocument(sess, les)
 			if err != nil {
 				return err
 			}
@@ -52,10 +57,11 @@ own) and prints where they are.`,
 			}
 			fmt.Fprint(a.stdout, out)
 			// Reading a lesson is progress too: `list` and the TUI resume from here.
-			return a.updateProgress(c, func(cp *progress.CourseProgress) {
+			return a.record(sess, func(cp *progress.CourseProgress) {
 				now := time.Now()
 				cp.VisitLesson(les.ID, now)
 				cp.SetLast(les.ID, "", now)
+				tutor.CompleteIfDone(cp, les, now)
 			})
 		},
 	}
@@ -75,9 +81,9 @@ func (a *app) terminalWidth() int {
 
 // lessonDocument is the lesson's markdown with snippet includes resolved, followed by its
 // exercises (each with the learner's file) and its knowledge-check questions.
-func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, error) {
-	ver, kernelName := a.targetKernel(c)
-	body, err := c.MarkdownFor(les, ver)
+func (a *app) lessonDocument(sess *tutor.Session, les *course.Lesson) (string, error) {
+	c, kernelName := sess.Course, sess.KernelName()
+	body, err := c.MarkdownFor(les, sess.KernelVersion())
 	if err != nil {
 		return "", exit.UsageErr(err)
 	}
@@ -90,9 +96,8 @@ func (a *app) lessonDocument(c *course.Course, les *course.Lesson) (string, erro
 	if les.KernelRaw != "" {
 		fmt.Fprintf(&b, "\n*This lesson is written for Linux %s.*\n", les.KernelRaw)
 	}
-	ws := a.workspace()
 	for _, ex := range les.Exercises {
-		cp, err := ws.Prepare(c, ex.For(ver))
+		cp, err := sess.Prepare(ex)
 		if err != nil {
 			return "", exit.UsageErr(err)
 		}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/Masterminds/semver/v3"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
@@ -15,7 +14,9 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
+	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
 // app holds the global flags and what commands load from them, loaded once and on demand:
@@ -181,15 +182,21 @@ func (a *app) findTree(c *course.Course) (*kernel.Tree, error) {
 	return t, nil
 }
 
-// targetKernel is the kernel the learner's code is written for when a command needs no tree
-// (show, reset, list): the selected tree's version, else the kernel `kernel prepare` builds by
-// default, since that is the tree a newcomer is about to get.
-func (a *app) targetKernel(c *course.Course) (*semver.Version, string) {
-	if t, err := kernel.Find(a.treeOptions(c)); err == nil && t.Version != nil {
-		return t.Version, "Linux " + t.Version.String()
+// session opens the learner's session: the course, the selected tree (none: TreeErr says why),
+// the workspace and the progress store. Commands that need a tree check sess.Tree.
+func (a *app) session(c *course.Course) (*tutor.Session, error) {
+	store, err := a.progressStore()
+	if err != nil {
+		return nil, err
 	}
-	v := semver.MustParse(kernel.DefaultSeries + ".0")
-	return v, "Linux " + kernel.DefaultSeries
+	tree, treeErr := kernel.Find(a.treeOptions(c))
+	return tutor.New(c, tree, treeErr, a.workspace(), store, tutor.BuildRoot(xdg.CacheHome())), nil
+}
+
+// record applies fn to the session's course progress; a corrupt progress file set aside is a
+// warning, not a failure.
+func (a *app) record(s *tutor.Session, fn func(*progress.CourseProgress)) error {
+	return a.progressWarning(s.Record(fn))
 }
 
 func (a *app) workspace() *workspace.Workspace {
@@ -213,19 +220,6 @@ func (a *app) readProgress() (*progress.State, error) {
 	}
 	st, err := s.Load()
 	return st, a.progressWarning(err)
-}
-
-// updateProgress applies fn to this course's progress under the store's lock.
-func (a *app) updateProgress(c *course.Course, fn func(*progress.CourseProgress)) error {
-	s, err := a.progressStore()
-	if err != nil {
-		return err
-	}
-	err = s.Update(func(st *progress.State) error {
-		fn(st.Course(c.ID))
-		return nil
-	})
-	return a.progressWarning(err)
 }
 
 func (a *app) progressWarning(err error) error {

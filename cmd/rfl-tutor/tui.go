@@ -5,16 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/doctor"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
@@ -39,6 +38,10 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	sess, err := a.session(c)
+	if err != nil {
+		return err
+	}
 	if !a.isTerminal() || !isTerminalFile(os.Stdin) {
 		// Without a terminal there is nothing to draw on: give what `list` gives, so a pipe or a
 		// script still learns what the course holds, and say how to get the tutor itself.
@@ -47,40 +50,26 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		if err != nil {
 			return err
 		}
-		a.printListing(a.buildListing(c, st.Lookup(c.ID)))
+		a.printListing(buildListing(sess, st.Lookup(c.ID)))
 		return nil
 	}
-	store, err := a.progressStore()
-	if err != nil {
-		return err
-	}
-	ws := a.workspace()
-	tree, treeErr := kernel.Find(a.treeOptions(c))
-	var checker *check.Checker
-	if treeErr == nil {
-		checker = newChecker(tree, c)
-	}
+	treeErr := sess.TreeErr
 	return tui.Run(cmd.Context(), tui.Options{
 		Course:    c,
-		Tree:      tree,
+		Tree:      sess.Tree,
 		TreeErr:   shortTreeError(treeErr),
-		Checker:   checker,
-		Trees:     treeSwitcher{course: c, start: tree},
-		Workspace: ws,
-		Progress:  store,
+		Checker:   sess.Checker,
+		Trees:     treeSwitcher{course: c, start: sess.Tree},
+		Workspace: sess.Workspace,
+		Progress:  sess.Store,
 		Doctor: func(ctx context.Context, t *kernel.Tree) *doctor.Report {
-			in := doctor.Input{Tree: t, Course: c, WorkspaceDir: ws.Root(), Others: knownTrees(t)}
+			in := doctor.Input{Tree: t, Course: c, WorkspaceDir: sess.Workspace.Root(), Others: knownTrees(t)}
 			if t == nil {
 				in.FindErr = treeErr
 			}
 			return doctor.Run(ctx, in)
 		},
 	})
-}
-
-// newChecker judges c's exercises against t, in the shared build cache.
-func newChecker(t *kernel.Tree, c *course.Course) *check.Checker {
-	return check.New(t, c, filepath.Join(xdg.CacheHome(), "builds"))
 }
 
 // treeSwitcher is the TUI's tree picker's view of the trees: the prepared ones and the tree the
@@ -106,5 +95,5 @@ func (s treeSwitcher) Use(t *kernel.Tree) (tui.Checker, error) {
 	if err := kernel.SaveChoice("", t.Dir); err != nil {
 		return nil, fmt.Errorf("save the choice: %w", err)
 	}
-	return newChecker(t, s.course), nil
+	return tutor.NewChecker(t, s.course, tutor.BuildRoot(xdg.CacheHome())), nil
 }

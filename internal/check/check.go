@@ -197,7 +197,18 @@ func (c *Checker) Check(ctx context.Context, ex *course.Exercise, dir string, op
 	if err != nil {
 		return nil, err
 	}
-	return c.CheckFiles(ctx, ex, files, dir, "learner", opts)
+	return c.CheckFiles(ctx, ex, files, dir, learnerVariant(dir), opts)
+}
+
+// learnerVariant names the build folder of the learner's copy in dir. Each workspace (another
+// learner on the machine, a second checkout) has its own, so their checks never wait on each
+// other; the same folder checked from the CLI and the TUI shares one, and its cached verdict.
+func learnerVariant(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(dir)))
+	return "learner-" + hex.EncodeToString(sum[:6])
 }
 
 // CheckSolution judges the exercise's reference solution from the snippet library.
@@ -491,13 +502,20 @@ func safeName(s string) string {
 func (c *Checker) inputKey(ex *course.Exercise, files map[string][]byte, stages []course.Stage, opts Options) string {
 	t := c.tree
 	h := sha256.New()
-	fmt.Fprintf(h, "v3\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
+	fmt.Fprintf(h, "v4\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
 		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success)
-	if slices.Contains(stages, course.StageBoot) {
-		// What the boot stage depends on: whether it can run, the image and initramfs it
-		// boots, and its limits.
+	switch {
+	case !slices.Contains(stages, course.StageBoot):
+	case opts.NoBoot:
+		// Skipped on request: nothing of the boot environment matters (and it is not built).
+		fmt.Fprintf(h, "no boot\x00")
+	default:
+		// What the boot stage depends on: whether it can run, and the image and initramfs it
+		// boots. Not its time limit: a boot that ran out of time is never stored, and any
+		// other verdict is what a longer limit would give too, so the CLI's 30 s and the TUI's
+		// default share their verdicts.
 		env, img, err := c.bootEnv()
-		fmt.Fprintf(h, "boot\x00%v\x00%s\x00%v\x00%v\x00", err, img, opts.NoBoot, opts.BootTimeout)
+		fmt.Fprintf(h, "boot\x00%v\x00%s\x00", err, img)
 		if env != nil {
 			fmt.Fprintf(h, "%s\x00", env.QEMU)
 			if st, err := os.Stat(env.Kernel); err == nil {

@@ -143,11 +143,21 @@ func (c *CourseProgress) LastPosition() (Position, bool) {
 	return *c.Last, true
 }
 
-// RecordAttempt counts one check of an exercise and its verdict.
+// RecordAttempt records one real check of an exercise (its files built and judged) and its
+// verdict. Attempts counts the checks up to and including the first pass, so "passed after 3
+// attempts" means the third check passed; checks after that still update the last verdict.
 func (c *CourseProgress) RecordAttempt(exercise string, passed bool, summary string, now time.Time) {
+	if e := c.Exercise(exercise); !e.Passed {
+		e.Attempts++
+	}
+	c.RecordVerdict(exercise, passed, summary, now)
+}
+
+// RecordVerdict records a verdict that is no new attempt: the same files judged again from the
+// cache. It still records a pass the progress file missed.
+func (c *CourseProgress) RecordVerdict(exercise string, passed bool, summary string, now time.Time) {
 	now = stamp(now)
 	e := c.Exercise(exercise)
-	e.Attempts++
 	if e.FirstAttemptAt.IsZero() {
 		e.FirstAttemptAt = now
 	}

@@ -16,7 +16,7 @@ func TestRecordAttempt(t *testing.T) {
 
 	e := st.Course("rfl").Exercise("hello")
 	want := ExerciseProgress{
-		Attempts:       3,
+		Attempts:       2, // up to the first pass
 		Passed:         true,
 		FirstAttemptAt: t0,
 		LastAttemptAt:  t0.Add(2 * time.Minute),
@@ -26,6 +26,14 @@ func TestRecordAttempt(t *testing.T) {
 	}
 	if *e != want {
 		t.Errorf("after three attempts:\n got %+v\nwant %+v", *e, want)
+	}
+
+	// A cached re-check is no attempt, but a pass it brings is recorded.
+	c.RecordVerdict("other", false, "build: E0425", t0)
+	c.RecordAttempt("other", false, "build: E0425", t0)
+	c.RecordVerdict("other", true, "all stages pass", t0.Add(time.Minute))
+	if o := c.Exercise("other"); o.Attempts != 1 || !o.Passed || !o.PassedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("cached verdicts: %+v", *o)
 	}
 }
 

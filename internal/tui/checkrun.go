@@ -10,12 +10,11 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 // Checker judges an exercise; *check.Checker is the real one, tests use fakes.
-type Checker interface {
-	Check(ctx context.Context, ex *course.Exercise, dir string, opts check.Options) (*check.Verdict, error)
-}
+type Checker = tutor.Checker
 
 // checkRun is one check in flight. Its events travel from the checking goroutine to the UI
 // through a bounded channel: when the UI falls behind, the build's output reader waits, so a
@@ -50,7 +49,7 @@ type checkMsg struct {
 // maxBatch bounds the events in one message, so one Update never holds the UI for long.
 const maxBatch = 256
 
-func startCheck(parent context.Context, chk Checker, ex *course.Exercise, dir string, cols, rows uint16, id int) *checkRun {
+func startCheck(parent context.Context, sess *tutor.Session, ex *course.Exercise, dir string, cols, rows uint16, id int) *checkRun {
 	ctx, cancel := context.WithCancel(parent)
 	r := &checkRun{
 		id: id, exID: ex.ID, cancel: cancel,
@@ -84,7 +83,7 @@ func startCheck(parent context.Context, chk Checker, ex *course.Exercise, dir st
 					res.err = fmt.Errorf("the check crashed: %v", p)
 				}
 			}()
-			res.verdict, res.err = chk.Check(ctx, ex, dir, opts)
+			res.verdict, res.err = sess.Check(ctx, ex, dir, opts)
 		}()
 		cancel()
 		close(r.done)

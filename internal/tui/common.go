@@ -7,28 +7,22 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/Masterminds/semver/v3"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/course"
-	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/keys"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/styles"
-	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 // Common is what every component shares, passed down as one pointer (soft-serve's pattern):
 // the course and environment, the styles and keys, and the learner's progress as last read.
 type Common struct {
-	Ctx       context.Context
-	Course    *course.Course
-	Tree      *kernel.Tree
-	TreeErr   error
-	Workspace *workspace.Workspace
-	Checker   Checker
+	Ctx context.Context
+	// Session is the learner's course, tree, checker, workspace and progress store, and the
+	// rules the CLI follows too.
+	*tutor.Session
 	// Trees switches the kernel tree (nil: the TUI cannot, the command line chooses).
 	Trees TreeSwitcher
-	Store ProgressStore
 
 	Styles *styles.Styles
 	Keys   *keys.KeyMap
@@ -47,23 +41,6 @@ type Common struct {
 
 	progressSync *progressSync
 	progressSent int // progress writes issued
-}
-
-// KernelVersion is the kernel the learner's code is for: the tree's, else the kernel `kernel
-// prepare` builds by default (the tree a newcomer without one is about to get).
-func (c *Common) KernelVersion() *semver.Version {
-	if c.Tree != nil && c.Tree.Version != nil {
-		return c.Tree.Version
-	}
-	return semver.MustParse(kernel.DefaultSeries + ".0")
-}
-
-// KernelName names KernelVersion for the learner: "Linux 7.3.4".
-func (c *Common) KernelName() string {
-	if c.Tree != nil && c.Tree.Version != nil {
-		return "Linux " + c.Tree.Version.String()
-	}
-	return "Linux " + kernel.DefaultSeries
 }
 
 // Progress is this course's record in State (nil when there is none; its getters accept nil).

@@ -19,6 +19,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/termbuf"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/watch"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
 )
 
@@ -131,16 +132,15 @@ type exercisePane struct {
 // newExercisePane shows ex as the selected kernel sees it: that kernel's variant of the code,
 // in that variant's folder.
 func newExercisePane(c *Common, ex *course.Exercise) *exercisePane {
-	ex = ex.For(c.KernelVersion())
 	p := &exercisePane{
-		c: c, ex: ex,
-		dir:      c.Workspace.Dir(c.Course.ID, ex.WorkspaceName()),
+		c: c, ex: c.Exercise(ex),
+		dir:      c.Dir(ex),
 		out:      termbuf.New(OutputLines),
 		follow:   true,
 		watching: true,
 		spin:     spinner.New(spinner.WithSpinner(spinner.Dot)),
 	}
-	p.file = filepath.Join(p.dir, mainFile(ex))
+	p.file = filepath.Join(p.dir, mainFile(p.ex))
 	p.resetStages()
 	p.applyTheme()
 	return p
@@ -197,7 +197,7 @@ func (p *exercisePane) open() tea.Cmd {
 	if !p.ready {
 		c := p.c
 		cmds = append(cmds, func() tea.Msg {
-			cp, err := c.Workspace.Prepare(c.Course, ex)
+			cp, err := c.Prepare(ex)
 			if err != nil {
 				return ensuredMsg{exID: ex.ID, err: err}
 			}
@@ -457,7 +457,7 @@ func (p *exercisePane) startCheck() tea.Cmd {
 		p.run.abandon()
 	}
 	p.runs++
-	p.run = startCheck(p.c.Ctx, p.c.Checker, p.ex, p.dir, uint16(max(p.width, 40)), uint16(max(p.bodyHeight(), 10)), p.runs)
+	p.run = startCheck(p.c.Ctx, p.c.Session, p.ex, p.dir, uint16(max(p.width, 40)), uint16(max(p.bodyHeight(), 10)), p.runs)
 	p.cancelling = false
 	p.verdict = nil
 	p.note = ""
@@ -534,16 +534,7 @@ func (p *exercisePane) finishCheck(res runResult) tea.Cmd {
 		p.tab = tabDiagnostics
 	}
 	// Recorded exactly as `rfl-tutor check` records it.
-	summary := v.Summary()
-	now := p.c.Now()
-	ex := p.ex
-	return p.c.record(func(cp *progress.CourseProgress) {
-		cp.RecordAttempt(ex.ID, v.Passed, summary, now)
-		cp.SetLast(ex.Lesson.ID, ex.ID, now)
-		if v.Passed && lessonDone(cp, ex.Lesson) {
-			cp.CompleteLesson(ex.Lesson.ID, now)
-		}
-	})
+	return p.c.record(tutor.RecordCheck(p.ex, v, p.c.Now()))
 }
 
 // diagFile is the file a diagnostic points into, in the learner's folder when it is there.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 // lessonView shows one lesson: its markdown rendered by glamour in a viewport, and its
@@ -58,6 +59,7 @@ func (v *lessonView) open(l *course.Lesson) tea.Cmd {
 	return tea.Batch(v.sync(), v.c.record(func(cp *progress.CourseProgress) {
 		cp.VisitLesson(l.ID, now)
 		cp.SetLast(l.ID, "", now)
+		tutor.CompleteIfDone(cp, l, now)
 	}))
 }
 
@@ -230,9 +232,7 @@ func (v *lessonView) answer(choice int) tea.Cmd {
 	l := v.lesson
 	cmd := v.c.record(func(cp *progress.CourseProgress) {
 		cp.AnswerQuestion(l.ID, q.ID, choice, correct, now)
-		if lessonDone(cp, l) {
-			cp.CompleteLesson(l.ID, now)
-		}
+		tutor.CompleteIfDone(cp, l, now)
 	})
 	v.buildQuiz()
 	return cmd

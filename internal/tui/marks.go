@@ -6,8 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
-	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
-	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 // mark is where the learner stands with a lesson or an exercise.
@@ -47,26 +46,21 @@ func (m mark) style(c *Common) lipgloss.Style {
 // exerciseStatus says where the learner stands with an exercise and, when it cannot be checked
 // on this kernel tree, why. A pass stays a pass even on a tree that cannot build it now.
 func exerciseStatus(c *Common, ex *course.Exercise) (mark, string) {
-	ep := c.Progress().ExerciseStatus(ex.ID)
-	if ep.Passed {
+	standing := tutor.ExerciseStanding(c.Progress(), ex)
+	if standing == tutor.Passed {
 		return markDone, ""
 	}
 	if reason := unavailable(c, ex); reason != "" {
 		return markUnavailable, reason
 	}
-	if ep.Attempts > 0 || ep.HintsRevealed > 0 {
+	if standing == tutor.InProgress {
 		return markInProgress, ""
 	}
 	return markNew, ""
 }
 
 // unavailable is why ex cannot be checked here, or "".
-func unavailable(c *Common, ex *course.Exercise) string {
-	if c.Tree == nil {
-		return "no kernel tree"
-	}
-	return kernel.Unavailable(c.Tree, ex.Snippet)
-}
+func unavailable(c *Common, ex *course.Exercise) string { return c.Unavailable(ex) }
 
 // lessonUnavailable is why a lesson does not apply to the kernel tree, or "".
 func lessonUnavailable(c *Common, l *course.Lesson) string {
@@ -81,7 +75,7 @@ func lessonUnavailable(c *Common, l *course.Lesson) string {
 func lessonStatus(c *Common, l *course.Lesson) (mark, string) {
 	cp := c.Progress()
 	lp := cp.LessonStatus(l.ID)
-	if lessonDone(cp, l) {
+	if tutor.LessonDone(cp, l) {
 		return markDone, ""
 	}
 	if reason := lessonUnavailable(c, l); reason != "" {
@@ -91,30 +85,11 @@ func lessonStatus(c *Common, l *course.Lesson) (mark, string) {
 		return markInProgress, ""
 	}
 	for _, ex := range l.Exercises {
-		ep := cp.ExerciseStatus(ex.ID)
-		if ep.Attempts > 0 || ep.HintsRevealed > 0 {
+		if tutor.ExerciseStanding(cp, ex) != tutor.NotStarted {
 			return markInProgress, ""
 		}
 	}
 	return markNew, ""
-}
-
-func lessonDone(cp *progress.CourseProgress, l *course.Lesson) bool {
-	lp := cp.LessonStatus(l.ID)
-	if len(l.Exercises) == 0 && len(l.Quiz) == 0 {
-		return !lp.VisitedAt.IsZero()
-	}
-	for _, ex := range l.Exercises {
-		if !cp.ExerciseStatus(ex.ID).Passed {
-			return false
-		}
-	}
-	for _, q := range l.Quiz {
-		if !lp.Answers[q.ID].Correct {
-			return false
-		}
-	}
-	return true
 }
 
 // lessonSummary is the short count shown beside a lesson: "1/2 exercises · 0/3 questions".

@@ -321,7 +321,7 @@ func (m *Model) treeChosen(msg treeChosenMsg) tea.Cmd {
 		// effect on the next start.
 		return flash("Saved Linux "+msg.tree.Release+" as your tree; a check is running, so it is used from the next start", false)
 	}
-	m.c.Tree, m.c.TreeErr, m.c.Checker = msg.tree, nil, msg.checker
+	m.c.Use(msg.tree, msg.checker)
 	for _, p := range m.panes {
 		p.shutdown()
 	}

@@ -22,14 +22,12 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/keys"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/styles"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
 )
 
 // ProgressStore is where progress is kept; *progress.Store is the real one.
-type ProgressStore interface {
-	Load() (*progress.State, error)
-	Update(func(*progress.State) error) error
-}
+type ProgressStore = tutor.Store
 
 // Options is what the program needs; cmd/rfl-tutor fills it from its flags.
 type Options struct {
@@ -96,14 +94,10 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		st = progress.New()
 	}
 	c := &Common{
-		Ctx:          ctx,
-		Course:       o.Course,
-		Tree:         o.Tree,
-		TreeErr:      o.TreeErr,
-		Workspace:    o.Workspace,
-		Checker:      o.Checker,
+		Ctx: ctx,
+		Session: &tutor.Session{Course: o.Course, Tree: o.Tree, TreeErr: o.TreeErr, Checker: o.Checker,
+			Workspace: o.Workspace, Store: o.Progress},
 		Trees:        o.Trees,
-		Store:        o.Progress,
 		Styles:       styles.DefaultStyles(true),
 		Keys:         keys.Default(),
 		Dark:         true,
