@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -177,41 +176,12 @@ func cachedNote(v *check.Verdict) string {
 	return ""
 }
 
-// printDiagnostic prints a diagnostic the way rustc does, with the path the learner edits.
+// printDiagnostic prints a diagnostic the way rustc does (diag.Render, as the TUI shows it),
+// with the path the learner edits.
 func printDiagnostic(w io.Writer, p painter, d diag.Diagnostic) {
-	head := string(d.Severity)
-	if d.Code != "" {
-		head += "[" + d.Code + "]"
-	}
-	switch d.Severity {
-	case diag.SeverityError:
-		head = p.fail(head)
-	case diag.SeverityWarning:
-		head = p.warn(head)
-	}
-	fmt.Fprintf(w, "%s: %s\n", head, d.Message)
-	if d.File != "" {
-		loc := d.File
-		if d.Line > 0 {
-			loc += fmt.Sprintf(":%d", d.Line)
-			if d.Column > 0 {
-				loc += fmt.Sprintf(":%d", d.Column)
-			}
-		}
-		fmt.Fprintf(w, "  %s %s\n", p.dim("-->"), loc)
-	}
-	if d.SourceLine != "" {
-		num := fmt.Sprint(d.Line)
-		fmt.Fprintf(w, "  %s %s %s\n", p.dim(num), p.dim("|"), d.SourceLine)
-		for _, l := range d.Labels {
-			if l.Line == d.Line && l.Column > 0 && l.Text != "" {
-				pad := strings.Repeat(" ", len(num)) + " " + p.dim("|") + " " + strings.Repeat(" ", l.Column-1)
-				fmt.Fprintf(w, "  %s%s %s\n", pad, p.fail(strings.Repeat("^", max(1, l.Width))), l.Text)
-			}
-		}
-	}
-	for _, n := range d.Notes {
-		fmt.Fprintf(w, "  = %s\n", n)
+	st := diag.Style{Error: p.fail, Warning: p.warn, Gutter: p.dim, Dim: p.dim}
+	for _, l := range diag.Render(d, diag.RenderOptions{Style: st}) {
+		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w)
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
 )
 
 // Status is the outcome of one stage.
@@ -434,24 +435,12 @@ func describe(d diag.Diagnostic) string {
 	return b.String()
 }
 
-// readFolder reads the learner's module folder: the files Kbuild builds from, never editor
-// leftovers or build products.
+// readFolder reads the learner's module folder (workspace.ReadFiles: the files Kbuild builds
+// from, never editor leftovers or build products).
 func readFolder(dir string) (map[string][]byte, error) {
-	entries, err := os.ReadDir(dir)
+	files, err := workspace.ReadFiles(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read exercise folder: %w", err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.Type().IsRegular() || !isSource(name) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("read exercise file: %w", err)
-		}
-		files[name] = b
+		return nil, err
 	}
 	if _, ok := files["Kbuild"]; !ok {
 		if _, ok := files["Makefile"]; !ok {
@@ -459,17 +448,6 @@ func readFolder(dir string) (map[string][]byte, error) {
 		}
 	}
 	return files, nil
-}
-
-func isSource(name string) bool {
-	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
-		return false
-	}
-	switch filepath.Ext(name) {
-	case ".rs", ".c", ".h":
-		return true
-	}
-	return name == "Kbuild" || name == "Makefile"
 }
 
 func forgetRustObjects(buildDir string, files map[string][]byte) {

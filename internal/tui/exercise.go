@@ -605,7 +605,7 @@ func (p *exercisePane) startWatch() tea.Cmd {
 	p.watchGen++
 	gen, dir, exID := p.watchGen, p.dir, p.ex.ID
 	return func() tea.Msg {
-		w, err := watch.New(dir, watch.Options{Ignore: workspace.Ignored})
+		w, err := watch.New(dir, watch.Options{Ignore: func(name string) bool { return !workspace.LearnerFile(name) }})
 		return watchStartedMsg{exID: exID, gen: gen, w: w, err: err}
 	}
 }

@@ -74,10 +74,10 @@ func TestCheckFailureShowsStagesDiagnosticsAndIsRecorded(t *testing.T) {
 	h.contains("Diagnostics 2")
 	h.contains(`› error: Missing required key "license".`)
 	h.contains("--> hello.rs:7:1")
-	h.contains("7 │ module! {")
+	h.contains("7 | module! {")
 	h.contains("error[E0425]: cannot find value `__LOG_PREFIX` in this scope")
 	h.contains("--> hello.rs:16:9")
-	h.contains(`16 │         pr_info!("Hello\n");`)
+	h.contains(`16 |         pr_info!("Hello\n");`)
 	h.contains("^^^^^^^^^^^^^^^^^^^ not found in this scope")
 
 	ep := exerciseProgress(t, h, "hello-module")

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -71,47 +70,21 @@ func (p *exercisePane) buildDiagnostics() {
 	var lines []string
 	p.diagStart = p.diagStart[:0]
 	wrap := lipgloss.NewStyle().Width(max(p.width-4, 20))
+	r := func(st lipgloss.Style) func(string) string { return func(t string) string { return st.Render(t) } }
+	st := diag.Style{Error: r(s.Error), Warning: r(s.Warning), Note: r(s.Note), Gutter: r(s.Gutter), Path: r(s.Path), Dim: r(s.Dim)}
 	for i, d := range p.diags {
 		p.diagStart = append(p.diagStart, len(lines))
-		head := string(d.Severity)
-		if d.Code != "" {
-			head += "[" + d.Code + "]"
-		}
-		switch d.Severity {
-		case diag.SeverityError:
-			head = s.Error.Render(head)
-		case diag.SeverityWarning:
-			head = s.Warning.Render(head)
-		default:
-			head = s.Note.Render(head)
-		}
 		pointer := "  "
 		if i == p.diagSel {
 			pointer = s.Prompt.Render("› ")
 		}
-		msgLines := strings.Split(wrap.Render(head+": "+d.Message), "\n")
-		lines = append(lines, pointer+msgLines[0])
-		for _, l := range msgLines[1:] {
-			lines = append(lines, "  "+l)
-		}
-		if loc := p.location(d); loc != "" {
-			lines = append(lines, "    "+s.Gutter.Render("-->")+" "+s.Path.Render(loc))
-		}
-		if d.SourceLine != "" {
-			num := fmt.Sprint(d.Line)
-			lines = append(lines, "    "+s.Gutter.Render(num+" │ ")+d.SourceLine)
-			for _, l := range d.Labels {
-				if l.Primary && l.Line == d.Line && l.Column > 0 {
-					pad := strings.Repeat(" ", len(num)) + " │ " + strings.Repeat(" ", l.Column-1)
-					marks := strings.Repeat("^", max(l.Width, 1))
-					lines = append(lines, "    "+s.Gutter.Render(pad)+s.Error.Render(marks+" "+l.Text))
-				}
+		for j, l := range diag.Render(d, diag.RenderOptions{Style: st, Width: max(p.width-2, 20), BaseDir: p.dir}) {
+			if j == 0 {
+				l = pointer + l
+			} else {
+				l = "  " + l
 			}
-		}
-		for _, n := range d.Notes {
-			for _, l := range strings.Split(wrap.Render("= "+n), "\n") {
-				lines = append(lines, "    "+s.Dim.Render(l))
-			}
+			lines = append(lines, l)
 		}
 		lines = append(lines, "")
 	}
@@ -152,24 +125,6 @@ func (p *exercisePane) buildDiagnostics() {
 		p.diagPager.show(end-1, p.bodyHeight())
 		p.diagPager.show(i, p.bodyHeight())
 	}
-}
-
-// location is a diagnostic's file:line:column, the file relative to the learner's folder.
-func (p *exercisePane) location(d diag.Diagnostic) string {
-	if d.File == "" {
-		return ""
-	}
-	f := d.File
-	if rel, err := filepath.Rel(p.dir, f); err == nil && !strings.HasPrefix(rel, "..") {
-		f = rel
-	}
-	if d.Line > 0 {
-		f += fmt.Sprintf(":%d", d.Line)
-		if d.Column > 0 {
-			f += fmt.Sprintf(":%d", d.Column)
-		}
-	}
-	return f
 }
 
 func (p *exercisePane) buildHints() {

@@ -199,21 +199,25 @@ func (w *Workspace) moveToBackup(courseID, exerciseID, dir string) (string, erro
 	}
 }
 
-// Files reads back the learner's files for an exercise: regular files directly in the folder,
-// without subfolders, hidden files, editor swap and backup files, or Kbuild outputs (a learner
-// who ran make in the folder must not send megabytes of stale objects to the checker).
+// Files reads back the learner's files for an exercise (see ReadFiles).
 func (w *Workspace) Files(courseID, exerciseID string) (map[string][]byte, error) {
 	if err := checkIDs(courseID, exerciseID); err != nil {
 		return nil, err
 	}
-	dir := w.Dir(courseID, exerciseID)
+	return ReadFiles(w.Dir(courseID, exerciseID))
+}
+
+// ReadFiles reads the learner's files in an exercise folder: the regular files directly in it
+// that LearnerFile accepts. A learner who ran make in the folder, or whose editor left a swap
+// file, sends none of that to the checker.
+func ReadFiles(dir string) (map[string][]byte, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read exercise folder: %w", err)
 	}
 	files := make(map[string][]byte)
 	for _, e := range entries {
-		if !e.Type().IsRegular() || Ignored(e.Name()) {
+		if !e.Type().IsRegular() || !LearnerFile(e.Name()) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -225,22 +229,22 @@ func (w *Workspace) Files(courseID, exerciseID string) (map[string][]byte, error
 	return files, nil
 }
 
-// Ignored reports whether a file name in an exercise folder is not part of the learner's work:
-// hidden files (vim's .x.swp, emacs's .#x locks, Kbuild's .x.cmd), editor backups (x~, #x#) and
-// build outputs.
-func Ignored(name string) bool {
+// LearnerFile is the one rule for which files in an exercise folder are the learner's work: what
+// Kbuild builds a module from (Rust and C sources, headers, Kbuild, Makefile). Never hidden files
+// (vim's .x.swp, emacs's .#x locks, Kbuild's .x.cmd), editor backups (x~, #x#) or build products.
+// Checks judge these files, the watch reacts to them, starters may only ship them.
+func LearnerFile(name string) bool {
 	switch {
-	case strings.HasPrefix(name, "."),
-		strings.HasSuffix(name, "~"),
-		len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
-		name == "modules.order", name == "Module.symvers":
+	case strings.HasPrefix(name, "."), strings.HasSuffix(name, "~"), strings.HasPrefix(name, "#"):
+		return false
+	case name == "Kbuild", name == "Makefile":
 		return true
 	}
 	switch filepath.Ext(name) {
-	case ".swp", ".swo", ".swx", ".o", ".ko", ".mod":
-		return true
+	case ".rs", ".c", ".h":
+		return !strings.HasSuffix(name, ".mod.c") // modpost's generated source
 	}
-	return strings.HasSuffix(name, ".mod.c")
+	return false
 }
 
 // checkIDs refuses ids that are not a single visible path element, so that no id can point
@@ -258,7 +262,7 @@ func checkIDs(courseID, exerciseID string) error {
 func fileNames(files map[string][]byte) ([]string, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
-		if !plainName(name) || Ignored(name) {
+		if !plainName(name) || !LearnerFile(name) {
 			return nil, fmt.Errorf("invalid starter file name %q", name)
 		}
 		names = append(names, name)
