@@ -2,8 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,8 +9,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
-	"github.com/rfl-tutor/rfl-tutor/internal/diag"
-	"github.com/rfl-tutor/rfl-tutor/internal/tui/linediff"
 )
 
 // rebuild re-renders the text tabs after a change of size or theme.
@@ -62,156 +58,6 @@ func (p *exercisePane) showTask(r renderedMsg) {
 		return
 	}
 	p.task.set(splitLines(r.out))
-}
-
-// buildDiagnostics renders the diagnostics list with the selection marked.
-func (p *exercisePane) buildDiagnostics() {
-	s := p.c.Styles
-	var lines []string
-	p.diagStart = p.diagStart[:0]
-	wrap := lipgloss.NewStyle().Width(max(p.width-4, 20))
-	r := func(st lipgloss.Style) func(string) string { return func(t string) string { return st.Render(t) } }
-	st := diag.Style{Error: r(s.Error), Warning: r(s.Warning), Note: r(s.Note), Gutter: r(s.Gutter), Path: r(s.Path), Dim: r(s.Dim)}
-	for i, d := range p.diags {
-		p.diagStart = append(p.diagStart, len(lines))
-		pointer := "  "
-		if i == p.diagSel {
-			pointer = s.Prompt.Render("› ")
-		}
-		for j, l := range diag.Render(d, diag.RenderOptions{Style: st, Width: max(p.width-2, 20), BaseDir: p.dir}) {
-			if j == 0 {
-				l = pointer + l
-			} else {
-				l = "  " + l
-			}
-			lines = append(lines, l)
-		}
-		lines = append(lines, "")
-	}
-	// A stage's own evidence (the boot stage's Oops excerpt, or its log without the expected
-	// line) follows the compiler's diagnostics.
-	if v := p.verdict; v != nil {
-		for _, r := range v.Stages {
-			if r.Status != check.Fail || len(r.Log) == 0 {
-				continue
-			}
-			for _, l := range strings.Split(wrap.Render(s.Error.Render(string(r.Stage))+": "+r.Reason), "\n") {
-				lines = append(lines, "  "+l)
-			}
-			for _, l := range r.Log {
-				lines = append(lines, "    "+s.Dim.Render(expandTabs(l)))
-			}
-			lines = append(lines, "")
-		}
-	}
-	if len(lines) == 0 {
-		switch {
-		case p.run != nil:
-			lines = []string{s.Dim.Render("Checking…")}
-		case p.verdict != nil:
-			lines = []string{s.Dim.Render("No diagnostics: the compiler had nothing to say.")}
-		default:
-			lines = []string{s.Dim.Render("No diagnostics yet: press c to check your file.")}
-		}
-	}
-	p.diagPager.set(lines)
-	if len(p.diagStart) > 0 {
-		i := p.diagStart[p.diagSel]
-		end := len(lines)
-		if p.diagSel+1 < len(p.diagStart) {
-			end = p.diagStart[p.diagSel+1]
-		}
-		// Show the selected diagnostic whole when it fits, else its first line.
-		p.diagPager.show(end-1, p.bodyHeight())
-		p.diagPager.show(i, p.bodyHeight())
-	}
-}
-
-func (p *exercisePane) buildHints() {
-	s := p.c.Styles
-	n := len(p.ex.Hints)
-	shown := min(p.c.Progress().ExerciseStatus(p.ex.ID).HintsRevealed, n)
-	wrap := lipgloss.NewStyle().Width(max(min(p.width-2, ReadableWidth), 20))
-	var lines []string
-	for i := range shown {
-		text := s.Heading.Render(fmt.Sprintf("Hint %d of %d", i+1, n)) + "  " + p.ex.Hints[i]
-		lines = append(lines, strings.Split(wrap.Render(text), "\n")...)
-		lines = append(lines, "")
-	}
-	switch {
-	case n == 0:
-		lines = append(lines, s.Dim.Render("This exercise has no hints."))
-	case shown < n:
-		lines = append(lines, s.Dim.Render(fmt.Sprintf("%d more hint(s): press h to reveal the next one.", n-shown)))
-	default:
-		lines = append(lines, s.Dim.Render("That was the last hint."))
-	}
-	p.hints.set(lines)
-}
-
-// showSolution takes in the loaded solution and the learner's files.
-func (p *exercisePane) showSolution(msg solutionMsg) {
-	if msg.err != nil {
-		p.solution.set([]string{p.c.Styles.Fail.Render("Could not load the solution: " + msg.err.Error())})
-		return
-	}
-	p.buildSolution(&msg)
-}
-
-// buildSolution renders the solution tab: for each file of the reference solution, how the
-// learner's file differs, then the solution itself.
-func (p *exercisePane) buildSolution(msg *solutionMsg) {
-	s := p.c.Styles
-	if ok, why := p.revealable(); !ok {
-		p.solution.set([]string{s.Dim.Render(why)})
-		return
-	}
-	if msg != nil {
-		p.solFiles = &solutionFiles{msg.solution, msg.mine}
-	}
-	files := p.solFiles
-	if files == nil {
-		p.solution.set([]string{s.Dim.Render("Loading the solution…")})
-		return
-	}
-	var lines []string
-	for _, name := range slices.Sorted(maps.Keys(files.solution)) {
-		sol := string(files.solution[name])
-		mine, have := files.mine[name]
-		if name == "Kbuild" && have && string(mine) == sol {
-			continue
-		}
-		lines = append(lines, s.Heading.Render("Solution: "+name))
-		switch {
-		case !have:
-			lines = append(lines, s.Dim.Render("(you have no file of this name)"))
-		case string(mine) == sol:
-			lines = append(lines, s.Done.Render("Your file is the same as the solution."))
-		default:
-			lines = append(lines, s.Dim.Render("How your file differs (- yours, + solution):"))
-			for _, h := range linediff.Hunks(linediff.Diff(linediff.SplitLines(string(mine)), linediff.SplitLines(sol)), 2) {
-				lines = append(lines, s.DiffHunk.Render(h.Header()))
-				for _, l := range h.Lines {
-					text := expandTabs(string(l.Op) + l.Text)
-					switch l.Op {
-					case linediff.Insert:
-						text = s.DiffAdd.Render(text)
-					case linediff.Delete:
-						text = s.DiffDel.Render(text)
-					}
-					lines = append(lines, text)
-				}
-			}
-		}
-		lines = append(lines, "", s.Dim.Render("The whole solution:"))
-		src := linediff.SplitLines(sol)
-		width := len(fmt.Sprint(len(src)))
-		for i, l := range src {
-			lines = append(lines, s.Gutter.Render(fmt.Sprintf("%*d │ ", width, i+1))+expandTabs(l))
-		}
-		lines = append(lines, "")
-	}
-	p.solution.set(lines)
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
@@ -394,4 +240,47 @@ func (p *exercisePane) stageLogs() int {
 		}
 	}
 	return n
+}
+
+func (p *exercisePane) tabOpened() tea.Cmd {
+	if p.tab == tabSolution {
+		return p.loadSolution()
+	}
+	return nil
+}
+
+// Scroll moves the current tab's content (the selection, on the diagnostics tab).
+func (p *exercisePane) Scroll(d int) {
+	h := p.bodyHeight()
+	switch p.tab {
+	case tabTask:
+		p.task.scroll(d, h)
+	case tabOutput:
+		total := p.out.Len()
+		top := p.outputTop()
+		top = max(0, min(top+d, total-h))
+		p.follow = top >= total-h
+		p.outTopAbs = p.out.Dropped() + top
+	case tabDiagnostics:
+		if len(p.diags) == 0 {
+			return
+		}
+		p.diagSel = max(0, min(p.diagSel+d, len(p.diags)-1))
+		p.buildDiagnostics()
+	case tabHints:
+		p.hints.scroll(d, h)
+	case tabSolution:
+		p.solution.scroll(d, h)
+	}
+}
+
+// outputTop is the first output line on screen: the tail while following, else where the
+// learner scrolled to (lines dropped from the front since then move it down).
+func (p *exercisePane) outputTop() int {
+	h := p.bodyHeight()
+	total := p.out.Len()
+	if p.follow {
+		return max(total-h, 0)
+	}
+	return max(0, min(p.outTopAbs-p.out.Dropped(), total-h))
 }

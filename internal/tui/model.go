@@ -1,18 +1,14 @@
 package tui
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/styles"
 )
 
@@ -285,64 +281,6 @@ func (m *Model) back() tea.Cmd {
 	return nil
 }
 
-// busyPane is a pane whose check is running, or nil.
-func (m *Model) busyPane() *exercisePane {
-	for _, p := range m.panes {
-		if p.Busy() {
-			return p
-		}
-	}
-	return nil
-}
-
-// useTree saves the learner's choice of tree and makes a checker for it, off the UI goroutine.
-// A running check would be judged against one tree and shown under another, so switching
-// waits for it.
-func (m *Model) useTree(t *kernel.Tree) tea.Cmd {
-	if p := m.busyPane(); p != nil {
-		return flash("A check of "+p.ex.ID+" is running: let it finish or cancel it before switching trees", true)
-	}
-	sw := m.c.Trees
-	return func() tea.Msg {
-		chk, err := sw.Use(t)
-		return treeChosenMsg{tree: t, checker: chk, err: err}
-	}
-}
-
-// treeChosen switches every screen to the new tree: the exercise panes are made anew (each
-// kernel variant has its own code and folder), the lessons re-render for the tree's kernel, and
-// the doctor judges the new tree.
-func (m *Model) treeChosen(msg treeChosenMsg) tea.Cmd {
-	if msg.err != nil {
-		return m.trees.Update(msg)
-	}
-	if p := m.busyPane(); p != nil {
-		// A check started while the choice was being saved; the choice is saved, so it takes
-		// effect on the next start.
-		return flash("Saved Linux "+msg.tree.Release+" as your tree; a check is running, so it is used from the next start", false)
-	}
-	m.c.Use(msg.tree, msg.checker)
-	for _, p := range m.panes {
-		p.shutdown()
-	}
-	m.panes = map[string]*exercisePane{}
-	if m.pane != nil {
-		m.pane = newExercisePane(m.c, m.c.Course.Exercise(m.pane.ex.ID))
-		m.panes[m.pane.ex.ID] = m.pane
-		if m.width > 0 {
-			m.pane.SetSize(m.width, m.mainHeight())
-		}
-	}
-	m.status.treeChanged()
-	var back tea.Cmd
-	if m.screen == screenTrees {
-		back = m.back()
-	}
-	cmds := []tea.Cmd{back, m.syncRenders(), m.status.runDoctor(),
-		flash("Now checking against Linux "+msg.tree.Release+" ("+msg.tree.Dir+")", false)}
-	return tea.Batch(cmds...)
-}
-
 // openExercise shows an exercise's pane, keeping each pane (its output and verdict) for when
 // the learner comes back to it.
 func (m *Model) openExercise(id string) tea.Cmd {
@@ -462,55 +400,4 @@ func (m *Model) content() string {
 	return fit(main, m.mainHeight()) + "\n" +
 		ansi.Truncate(m.help.ShortHelpView(m.current().ShortHelp()), m.width, "…") + "\n" +
 		m.status.View()
-}
-
-// helpView lists every key of the current screen, its groups side by side as far as the width
-// allows and wrapped below otherwise.
-func (m *Model) helpView() string {
-	s := m.c.Styles
-	const gap = "    "
-	var rows []string
-	var row []string
-	rowWidth := 0
-	for _, g := range m.current().FullHelp() {
-		col := m.help.FullHelpView([][]key.Binding{g})
-		w := lipgloss.Width(col)
-		if len(row) > 0 && rowWidth+len(gap)+w > m.width {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, rowWidth = nil, 0
-		}
-		if len(row) > 0 {
-			row = append(row, gap)
-			rowWidth += len(gap)
-		}
-		row = append(row, col)
-		rowWidth += w
-	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	}
-	return s.Title.Render("Keys on this screen") + s.Dim.Render(" · ? or esc closes this") + "\n\n" +
-		strings.Join(rows, "\n\n")
-}
-
-func (m *Model) tooSmallView() string {
-	s := m.c.Styles
-	msg := fmt.Sprintf("The terminal is too small: %d×%d.\nrfl-tutor needs at least %d×%d.\nEnlarge the window (or shrink the font), or press q to quit.",
-		m.width, m.height, MinWidth, MinHeight)
-	box := lipgloss.NewStyle().Width(min(m.width, 60)).Align(lipgloss.Center).Render(s.Bold.Render(msg))
-	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, box)
-}
-
-// fit makes s exactly h lines, so a pane can never push the status bar off the screen. Panes
-// cut their lines to the width themselves, where it is cheap.
-func fit(s string, h int) string {
-	n := strings.Count(s, "\n") + 1
-	switch {
-	case n < h:
-		return s + strings.Repeat("\n", h-n)
-	case n > h:
-		lines := strings.SplitN(s, "\n", h+1)
-		return strings.Join(lines[:h], "\n")
-	}
-	return s
 }

@@ -168,3 +168,61 @@ func (p *treePicker) ShortHelp() []key.Binding {
 }
 
 func (p *treePicker) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// busyPane is a pane whose check is running, or nil.
+func (m *Model) busyPane() *exercisePane {
+	for _, p := range m.panes {
+		if p.Busy() {
+			return p
+		}
+	}
+	return nil
+}
+
+// useTree saves the learner's choice of tree and makes a checker for it, off the UI goroutine.
+// A running check would be judged against one tree and shown under another, so switching
+// waits for it.
+func (m *Model) useTree(t *kernel.Tree) tea.Cmd {
+	if p := m.busyPane(); p != nil {
+		return flash("A check of "+p.ex.ID+" is running: let it finish or cancel it before switching trees", true)
+	}
+	sw := m.c.Trees
+	return func() tea.Msg {
+		chk, err := sw.Use(t)
+		return treeChosenMsg{tree: t, checker: chk, err: err}
+	}
+}
+
+// treeChosen switches every screen to the new tree: the exercise panes are made anew (each
+// kernel variant has its own code and folder), the lessons re-render for the tree's kernel, and
+// the doctor judges the new tree.
+func (m *Model) treeChosen(msg treeChosenMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.trees.Update(msg)
+	}
+	if p := m.busyPane(); p != nil {
+		// A check started while the choice was being saved; the choice is saved, so it takes
+		// effect on the next start.
+		return flash("Saved Linux "+msg.tree.Release+" as your tree; a check is running, so it is used from the next start", false)
+	}
+	m.c.Use(msg.tree, msg.checker)
+	for _, p := range m.panes {
+		p.shutdown()
+	}
+	m.panes = map[string]*exercisePane{}
+	if m.pane != nil {
+		m.pane = newExercisePane(m.c, m.c.Course.Exercise(m.pane.ex.ID))
+		m.panes[m.pane.ex.ID] = m.pane
+		if m.width > 0 {
+			m.pane.SetSize(m.width, m.mainHeight())
+		}
+	}
+	m.status.treeChanged()
+	var back tea.Cmd
+	if m.screen == screenTrees {
+		back = m.back()
+	}
+	cmds := []tea.Cmd{back, m.syncRenders(), m.status.runDoctor(),
+		flash("Now checking against Linux "+msg.tree.Release+" ("+msg.tree.Dir+")", false)}
+	return tea.Batch(cmds...)
+}

@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/diag"
+	"github.com/rfl-tutor/rfl-tutor/internal/tui/watch"
+	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
+)
+
+// diagFile is the file a diagnostic points into, in the learner's folder when it is there.
+func (p *exercisePane) diagFile(d diag.Diagnostic) string {
+	if d.File == "" {
+		return p.file
+	}
+	f := d.File
+	if !filepath.IsAbs(f) {
+		f = filepath.Join(p.dir, f)
+	}
+	if rel, err := filepath.Rel(p.dir, f); err == nil && !strings.HasPrefix(rel, "..") {
+		return f
+	}
+	return p.file
+}
+
+// edit hands the terminal to the learner's editor; the check runs when it exits.
+func (p *exercisePane) edit(file string, line int) tea.Cmd {
+	if !p.ready {
+		p.note = "Your copy of the exercise is not set up yet."
+		return nil
+	}
+	args := p.editorArgs(file, line)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = p.dir
+	p.editing = true
+	exID := p.ex.ID
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{exID: exID, err: err} })
+}
+
+// editorArgs is the editor's command line for file, at line when the editor is known to take
+// +LINE.
+func (p *exercisePane) editorArgs(file string, line int) []string {
+	args := slices.Clone(p.c.Editor)
+	if line > 0 && opensAtLine(args[0]) {
+		args = append(args, fmt.Sprintf("+%d", line))
+	}
+	return append(args, file)
+}
+
+// opensAtLine tells editors known to take +LINE before the file name.
+func opensAtLine(editor string) bool {
+	switch filepath.Base(editor) {
+	case "vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "ne", "hx", "helix":
+		return true
+	}
+	return false
+}
+
+func (p *exercisePane) toggleWatch() tea.Cmd {
+	p.watching = !p.watching
+	if !p.watching {
+		p.stopWatch()
+		p.note = "Watch off: press c to check."
+		return nil
+	}
+	p.note = "Watching: saving your file checks it."
+	if !p.ready {
+		return nil
+	}
+	return p.startWatch()
+}
+
+// startWatch starts a watcher off the UI goroutine (it fingerprints the folder first).
+func (p *exercisePane) startWatch() tea.Cmd {
+	p.stopWatch()
+	p.watchGen++
+	gen, dir, exID := p.watchGen, p.dir, p.ex.ID
+	return func() tea.Msg {
+		w, err := watch.New(dir, watch.Options{Ignore: func(name string) bool { return !workspace.LearnerFile(name) }})
+		return watchStartedMsg{exID: exID, gen: gen, w: w, err: err}
+	}
+}
+
+func (p *exercisePane) stopWatch() {
+	p.watchGen++
+	if p.watcher != nil {
+		_ = p.watcher.Close()
+		p.watcher = nil
+	}
+}
+
+func (p *exercisePane) nextWatch() tea.Cmd {
+	w, gen, exID := p.watcher, p.watchGen, p.ex.ID
+	return func() tea.Msg {
+		select {
+		case <-w.C:
+			return watchMsg{exID: exID, gen: gen}
+		case <-w.Done():
+			return nil
+		}
+	}
+}
