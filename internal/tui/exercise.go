@@ -378,18 +378,9 @@ func (p *exercisePane) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevTab):
 		p.tab = (p.tab + numTabs - 1) % numTabs
 		return p.tabOpened()
-	case key.Matches(msg, k.Up):
-		p.Scroll(-1)
-	case key.Matches(msg, k.Down):
-		p.Scroll(1)
-	case key.Matches(msg, k.PageUp):
-		p.Scroll(-p.bodyHeight())
-	case key.Matches(msg, k.PageDown):
-		p.Scroll(p.bodyHeight())
-	case key.Matches(msg, k.Top):
-		p.Scroll(-1 << 30)
-	case key.Matches(msg, k.Bottom):
-		p.Scroll(1 << 30)
+	case k.Moves(msg):
+		d, _ := k.Motion(msg, p.bodyHeight())
+		p.Scroll(d)
 	}
 	return nil
 }

@@ -100,18 +100,9 @@ func (l *lessonList) Update(msg tea.Msg) tea.Cmd {
 			return l.updateFilter(msg)
 		}
 		switch {
-		case key.Matches(msg, k.Up):
-			l.move(-1)
-		case key.Matches(msg, k.Down):
-			l.move(1)
-		case key.Matches(msg, k.PageUp):
-			l.move(-l.rowsHeight())
-		case key.Matches(msg, k.PageDown):
-			l.move(l.rowsHeight())
-		case key.Matches(msg, k.Top):
-			l.move(-len(l.visible))
-		case key.Matches(msg, k.Bottom):
-			l.move(len(l.visible))
+		case k.Moves(msg):
+			d, _ := k.Motion(msg, l.rowsHeight())
+			l.move(d)
 		case key.Matches(msg, k.Filter):
 			l.filtering = true
 			l.refresh()

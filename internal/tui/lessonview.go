@@ -151,18 +151,9 @@ func (v *lessonView) Update(msg tea.Msg) tea.Cmd {
 		}
 		k := v.c.Keys
 		switch {
-		case key.Matches(msg, k.Up):
-			v.vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			v.vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			v.vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			v.vp.PageDown()
-		case key.Matches(msg, k.Top):
-			v.vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			v.vp.GotoBottom()
+		case k.Moves(msg):
+			d, _ := k.Motion(msg, v.vp.Height())
+			v.Scroll(d)
 		case key.Matches(msg, k.Quiz) && len(v.lesson.Quiz) > 0:
 			v.quiz = true
 			v.question = v.firstOpenQuestion()

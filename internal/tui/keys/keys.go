@@ -5,6 +5,7 @@ package keys
 
 import (
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // KeyMap holds every binding. It implements help.KeyMap with every binding; each pane lists
@@ -102,4 +103,34 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
 		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}
+}
+
+// Huge is a motion past either end: a pane clamps it to its top or bottom.
+const Huge = 1 << 30
+
+// Motion is how far a movement key moves, in lines, on a screen showing page lines at once:
+// ±1 for up and down, ±page for the page keys, ±Huge for top and bottom. ok is false for keys
+// that do not move, so every scrolling pane reads the same keys the same way.
+func (k *KeyMap) Motion(msg tea.KeyPressMsg, page int) (delta int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1, true
+	case key.Matches(msg, k.Down):
+		return 1, true
+	case key.Matches(msg, k.PageUp):
+		return -max(page, 1), true
+	case key.Matches(msg, k.PageDown):
+		return max(page, 1), true
+	case key.Matches(msg, k.Top):
+		return -Huge, true
+	case key.Matches(msg, k.Bottom):
+		return Huge, true
+	}
+	return 0, false
+}
+
+// Moves reports whether msg is one of the movement keys of Motion.
+func (k *KeyMap) Moves(msg tea.KeyPressMsg) bool {
+	_, ok := k.Motion(msg, 1)
+	return ok
 }

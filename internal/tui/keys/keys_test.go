@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // TestNoClashes checks that within each screen one key does one thing. The exceptions are
@@ -43,5 +44,26 @@ func TestFullHelpHasEveryBinding(t *testing.T) {
 	// Confirm and Deny only show in the confirmation prompt's own help line.
 	if want := 29 - 2; n != want {
 		t.Errorf("FullHelp lists %d bindings, want %d", n, want)
+	}
+}
+
+func TestMotion(t *testing.T) {
+	k := Default()
+	for _, tc := range []struct {
+		press tea.KeyPressMsg
+		want  int
+		ok    bool
+	}{
+		{tea.KeyPressMsg{Code: 'j', Text: "j"}, 1, true},
+		{tea.KeyPressMsg{Code: tea.KeyUp}, -1, true},
+		{tea.KeyPressMsg{Code: tea.KeyPgDown}, 20, true},
+		{tea.KeyPressMsg{Code: 'b', Text: "b"}, -20, true},
+		{tea.KeyPressMsg{Code: 'G', Text: "G"}, Huge, true},
+		{tea.KeyPressMsg{Code: tea.KeyHome}, -Huge, true},
+		{tea.KeyPressMsg{Code: 'c', Text: "c"}, 0, false},
+	} {
+		if d, ok := k.Motion(tc.press, 20); d != tc.want || ok != tc.ok || k.Moves(tc.press) != tc.ok {
+			t.Errorf("%v: %d %v, want %d %v", tc.press, d, ok, tc.want, tc.ok)
+		}
 	}
 }
