@@ -1,7 +1,8 @@
 // Package check judges an exercise: it builds the learner's module against the kernel tree and
-// runs the exercise's stages in order (build, warnings, modinfo, style), each reporting pass,
-// fail or skip and why. It is plain Go with no UI: `rfl-tutor check` prints its verdict and the
-// TUI shows the same verdict, fed by the same events.
+// runs the exercise's stages in order (build, warnings, modinfo, style, boot: the module loaded
+// in the tree's kernel under QEMU), each reporting pass, fail or skip and why. It is plain Go
+// with no UI: `rfl-tutor check` prints its verdict and the TUI shows the same verdict, fed by
+// the same events.
 package check
 
 import (
