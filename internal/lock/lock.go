@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
 // Holder is who holds a lock, as it recorded itself in the lock file.
@@ -219,24 +221,10 @@ func readHolder(path string) (Holder, bool) {
 	var h Holder
 	// Decode only the first value: a record longer than the one that replaced it may leave
 	// its tail behind for a moment.
-	if json.NewDecoder(strings.NewReader(string(b))).Decode(&h) != nil || h.PID <= 0 || !alive(h.PID) {
+	if json.NewDecoder(strings.NewReader(string(b))).Decode(&h) != nil || h.PID <= 0 || !proc.Running(h.PID) {
 		return Holder{}, false
 	}
 	return h, true
-}
-
-// alive reports whether pid names a running process (EPERM: one of another user). A zombie
-// has released its locks, so it counts as dead.
-func alive(pid int) bool {
-	if err := unix.Kill(pid, 0); err != nil && err != unix.EPERM {
-		return false
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true // no /proc to ask: trust kill
-	}
-	_, rest, _ := strings.Cut(string(b[strings.LastIndexByte(string(b), ')')+1:]), " ")
-	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
 }
 
 // commandLine is this process's command line, short enough for a message.

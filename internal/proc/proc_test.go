@@ -181,3 +181,25 @@ func TestStartError(t *testing.T) {
 		t.Fatal("Start of a missing program succeeded")
 	}
 }
+
+func TestRunning(t *testing.T) {
+	if !Running(os.Getpid()) {
+		t.Error("this process is not running")
+	}
+	if !Running(1) {
+		t.Error("init is not running") // EPERM where not root still means it exists
+	}
+	// An exited child not yet reaped is a zombie; once reaped its pid is gone.
+	cmd := exec.Command("true")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitExited(cmd.Process.Pid)
+	if Running(cmd.Process.Pid) {
+		t.Error("a zombie counts as running")
+	}
+	_ = cmd.Wait()
+	if Running(cmd.Process.Pid) {
+		t.Error("a reaped process counts as running")
+	}
+}

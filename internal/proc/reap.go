@@ -97,3 +97,14 @@ func readStat(pid int) (procInfo, int, bool) {
 func AdoptOrphans() error {
 	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 }
+
+// Running reports whether pid names a live process: one that exists (of any user) and is not
+// a zombie. A zombie has released its locks and files, so for a caller asking whether a
+// process still holds something it is as good as gone.
+func Running(pid int) bool {
+	if err := unix.Kill(pid, 0); err != nil && err != unix.EPERM {
+		return false
+	}
+	p, _, ok := readStat(pid)
+	return !ok || (p.state != 'Z' && p.state != 'X')
+}
