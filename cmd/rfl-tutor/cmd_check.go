@@ -52,12 +52,18 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			}
 			ex = sess.Exercise(ex)
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
-			if a.isTerminal() && !asJSON && !quiet {
-				// The build streams as it runs, colours and all, like running make yourself.
-				opts.OnEvent = func(e check.Event) {
-					if o, ok := e.(check.Output); ok {
-						_, _ = a.stdout.Write(o.Data)
+			// The build streams as it runs, colours and all, like running make yourself.
+			stream := a.isTerminal() && !asJSON && !quiet
+			opts.OnEvent = func(e check.Event) {
+				switch e := e.(type) {
+				case check.Output:
+					if stream {
+						_, _ = a.stdout.Write(e.Data)
 					}
+				case check.Waiting:
+					// On stderr, like the other notices, so --json stays clean: a wait with no
+					// word of who holds the folder looks like a hang.
+					fmt.Fprintf(a.stderr, "rfl-tutor: waiting for the build folder: held by %s\n", e.Holder)
 				}
 			}
 			ctx := cmd.Context()

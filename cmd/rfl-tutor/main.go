@@ -10,8 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
 func main() {
@@ -25,7 +25,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	// Be the reaper of our builds' orphans: where PID 1 does not reap (containers), a killed
 	// rustc would otherwise linger as a zombie inside the cancelled build's process group.
-	_ = build.AdoptOrphans()
+	_ = proc.AdoptOrphans()
 
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)

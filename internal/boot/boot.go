@@ -9,16 +9,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
 // Request is one boot.
@@ -100,82 +99,34 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	cmd.Stdin = nil // /dev/null: nothing types on the console
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &stderr, left: 16 << 10}
-	stdout, err := cmd.StdoutPipe()
+	res := &Result{Transcript: NewTranscript(nonce), Command: req.QEMU + " " + strings.Join(args, " ")}
+	finished := make(chan struct{}) // init said "done"
+	cmd.Stdout = &console{transcript: res.Transcript, output: req.Output, finished: finished}
+	// Its own process group, so ending the boot kills QEMU and anything it started. No grace:
+	// the guest has nothing to save, and QEMU would only report the SIGTERM on stderr.
+	g, err := proc.Start(ctx, cmd, proc.Limits{Timeout: timeout})
 	if err != nil {
-		return nil, err
-	}
-	// Its own process group, so a timeout kills QEMU and anything it started.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start QEMU: %w", err)
 	}
-	res := &Result{Transcript: NewTranscript(nonce), Command: req.QEMU + " " + strings.Join(args, " ")}
-
-	var mu sync.Mutex
-	finished := make(chan struct{}) // init said "done"
-	readDone := make(chan struct{})
+	waited := make(chan struct{})
 	go func() {
-		defer close(readDone)
-		buf := make([]byte, 32<<10)
-		signaled := false
-		for {
-			n, err := stdout.Read(buf)
-			if n > 0 {
-				if req.Output != nil {
-					req.Output(bytes.Clone(buf[:n]))
-				}
-				mu.Lock()
-				_, _ = res.Transcript.Write(buf[:n])
-				done := res.Transcript.Done
-				mu.Unlock()
-				if done && !signaled {
-					signaled = true
-					close(finished)
-				}
-			}
-			if err != nil {
-				return
-			}
+		select {
+		case <-finished:
+			// Init reported everything; its reboot would only add a fraction of a second.
+			g.Stop()
+		case <-waited:
 		}
 	}()
-	exited := make(chan error, 1)
-	go func() {
-		<-readDone // Wait closes the pipe: read everything first
-		exited <- cmd.Wait()
-	}()
-
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	kill := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	var waitErr error
-	select {
-	case waitErr = <-exited:
-		res.Exited = true
-	case <-finished:
-		// Init reported everything; its reboot would only add a fraction of a second.
-		kill()
-		waitErr = <-exited
-	case <-timer.C:
-		res.TimedOut = true
-		kill()
-		waitErr = <-exited
-	case <-ctx.Done():
-		res.Canceled = true
-		kill()
-		waitErr = <-exited
-	}
-	mu.Lock()
+	o, waitErr := g.Wait()
+	close(waited)
+	// Wait returns after os/exec's copy into the console ended: nothing writes to it now.
 	res.Transcript.Close()
-	mu.Unlock()
-	if res.Exited {
-		var ee *exec.ExitError
-		switch {
-		case waitErr == nil:
-		case errors.As(waitErr, &ee):
-			res.ExitCode = ee.ExitCode()
-		default:
+	res.TimedOut, res.Canceled = o.TimedOut, o.Canceled
+	if res.Exited = !o.TimedOut && !o.Canceled && !o.Stopped; res.Exited {
+		if waitErr != nil {
 			return nil, fmt.Errorf("QEMU: %w", waitErr)
 		}
+		res.ExitCode = o.ExitCode
 	}
 	res.Stderr = strings.TrimSpace(stderr.String())
 	res.Duration = time.Since(start)
@@ -224,6 +175,27 @@ func newNonce() (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(b), nil
+}
+
+// console feeds the serial console to the transcript and the caller's Output, and closes
+// finished once init has said it is done. os/exec calls it from one goroutine.
+type console struct {
+	transcript *Transcript
+	output     func([]byte)
+	finished   chan struct{}
+	signaled   bool
+}
+
+func (c *console) Write(p []byte) (int, error) {
+	if c.output != nil {
+		c.output(bytes.Clone(p))
+	}
+	_, _ = c.transcript.Write(p)
+	if c.transcript.Done && !c.signaled {
+		c.signaled = true
+		close(c.finished)
+	}
+	return len(p), nil
 }
 
 type limitedWriter struct {

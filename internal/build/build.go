@@ -14,9 +14,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
 // Defaults for the zero values of Request.
@@ -42,19 +45,11 @@ type Request struct {
 	// Make is the make program; default "make" from PATH.
 	Make string
 
-	// Files are the module's files (slash-separated relative name → content). When nil, the
-	// files are read from SrcDir instead (see SourceFiles for which ones).
+	// Files are the module's files (slash-separated relative name → content).
 	Files map[string][]byte
-	// SrcDir is the learner's module folder. It is read when Files is nil and it names the
-	// default scratch folder.
-	SrcDir string
-	// ScratchDir is where the build runs. Default: CacheDir/builds/<name>-<hash of SrcDir or Key>.
+	// ScratchDir is where the build runs (the M= folder); it is created if need be and
+	// reused, so Kbuild rebuilds incrementally.
 	ScratchDir string
-	// Key names the default scratch folder when SrcDir is empty (e.g. "hello-solution").
-	Key string
-	// CacheDir is the base of default scratch folders; default os.UserCacheDir()/rfl-tutor
-	// (pass xdg.CacheHome()).
-	CacheDir string
 
 	// Timeout bounds the build; zero means no limit.
 	Timeout time.Duration
@@ -126,14 +121,8 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := req.Files
-	if files == nil {
-		if req.SrcDir == "" {
-			return nil, errors.New("build: neither Files nor SrcDir given")
-		}
-		if files, err = SourceFiles(req.SrcDir); err != nil {
-			return nil, err
-		}
+	if req.Files == nil {
+		return nil, errors.New("build: no files given")
 	}
 	if err := ctx.Err(); err != nil {
 		return &Result{Canceled: true, ScratchDir: scratch}, fmt.Errorf("build: %w", err)
@@ -151,7 +140,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer unlock()
-	names, err := syncFiles(scratch, files)
+	names, err := syncFiles(scratch, req.Files)
 	if err != nil {
 		return nil, err
 	}
@@ -191,23 +180,19 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	start := time.Now()
-	// StartWithSize makes make a session (and so process group) leader with the pty as its
-	// controlling terminal: signalling -pid reaches every process the build starts.
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: cols, Rows: rows})
+	started, err := startInPty(ctx, cmd, cols, rows, proc.Limits{Timeout: req.Timeout, Grace: grace})
 	if err != nil {
 		return nil, fmt.Errorf("build: start %s: %w", mk, err)
 	}
-	res.PGID = cmd.Process.Pid
-	master := pollable(ptmx)
+	res.PGID = started.group.PGID()
+	master := pollable(started.master)
 	defer master.Close()
 
 	reader := startReader(master, req.Output, maxOut)
-	outcome := supervise(ctx, cmd, req.Timeout, grace)
+	outcome, waitErr := started.group.Wait()
 	res.Duration = time.Since(start)
-	res.TimedOut, res.Canceled = outcome.timedOut, outcome.canceled
-	if outcome.state != nil {
-		res.ExitCode = outcome.state.ExitCode()
-	}
+	res.TimedOut, res.Canceled = outcome.TimedOut, outcome.Canceled
+	res.ExitCode = outcome.ExitCode
 	// Every process of the group is dead or dying now. Once they are gone the pty's slave
 	// side closes and the reader sees EIO; the deadline only matters when something escaped
 	// the group (setsid) and still holds the terminal.
@@ -225,14 +210,47 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		res.Kos = builtModules(scratch)
 	}
 	switch {
-	case outcome.waitErr != nil:
-		return res, fmt.Errorf("build: wait for %s: %w", mk, outcome.waitErr)
+	case waitErr != nil:
+		return res, fmt.Errorf("build: wait for %s: %w", mk, waitErr)
 	case res.Canceled:
 		return res, fmt.Errorf("build: %w", context.Cause(ctx))
 	case readErr != nil:
 		return res, fmt.Errorf("build: read output: %w", readErr)
 	}
 	return res, nil
+}
+
+// ptyGroup is make started on a pseudo-terminal: the master side and make's process group.
+type ptyGroup struct {
+	master *os.File
+	group  *proc.Group
+}
+
+// startInPty starts cmd on a new pty of cols x rows as a session leader with the pty as its
+// controlling terminal (what creack/pty's StartWithSize does), so make sees a terminal and
+// rustc colours its diagnostics, and the session leader's group holds every process the
+// build starts.
+func startInPty(ctx context.Context, cmd *exec.Cmd, cols, rows uint16, limits proc.Limits) (*ptyGroup, error) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		return nil, err
+	}
+	// make has its own copy once started; ours would keep the slave side open, and the
+	// reader would never see the end of the output.
+	defer tty.Close()
+	if err := pty.Setsize(master, &pty.Winsize{Cols: cols, Rows: rows}); err != nil {
+		_ = master.Close()
+		return nil, err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	// Setctty makes child fd 0 (Ctty's default), the tty, the controlling terminal.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	g, err := proc.Start(ctx, cmd, limits)
+	if err != nil {
+		_ = master.Close()
+		return nil, err
+	}
+	return &ptyGroup{master: master, group: g}, nil
 }
 
 // environ is the build's environment: the caller's, without what would change make's

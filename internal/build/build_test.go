@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 )
 
@@ -23,7 +24,7 @@ func TestMain(m *testing.M) {
 	// Killed grandchildren become orphans; where init does not reap them (this sandbox's
 	// PID 1 does not) they would stay zombies in the group forever. Adopting them lets Run
 	// reap them, so "the group is gone" can be asserted with kill(-pgid, 0).
-	if err := AdoptOrphans(); err != nil {
+	if err := proc.AdoptOrphans(); err != nil {
 		panic(err)
 	}
 	os.Exit(m.Run())
@@ -284,8 +285,8 @@ func TestRunErrors(t *testing.T) {
 		want string
 	}{
 		{"no kdir", Request{Files: map[string][]byte{"a": nil}, ScratchDir: "/tmp/x"}, "no kernel tree"},
-		{"no files", Request{KDir: "/tmp", ScratchDir: t.TempDir()}, "neither Files nor SrcDir"},
-		{"no scratch", Request{KDir: "/tmp", Files: map[string][]byte{"a": nil}}, "ScratchDir, SrcDir or Key"},
+		{"no files", Request{KDir: "/tmp", ScratchDir: t.TempDir()}, "no files"},
+		{"no scratch", Request{KDir: "/tmp", Files: map[string][]byte{"a": nil}}, "no build folder"},
 		{"space in scratch", Request{KDir: "/tmp", Files: map[string][]byte{"a": nil}, ScratchDir: "/tmp/a b"}, "spaces"},
 		{"escaping name", Request{KDir: "/tmp", Files: map[string][]byte{"../a": nil}, ScratchDir: t.TempDir()}, "invalid file name"},
 		{"no make", Request{KDir: "/tmp", Files: map[string][]byte{"a": nil}, ScratchDir: t.TempDir(), Make: "/nonexistent/make"}, "no such file"},
@@ -306,44 +307,19 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-func TestScratchDirDefault(t *testing.T) {
-	cache := t.TempDir()
-	src := filepath.Join(t.TempDir(), "hello world")
-	a, err := scratchDir(Request{SrcDir: src, CacheDir: cache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := scratchDir(Request{SrcDir: src + "2", CacheDir: cache})
-	k, _ := scratchDir(Request{Key: "hello/solution", CacheDir: cache})
-	if filepath.Dir(a) != filepath.Join(cache, "builds") || !strings.HasPrefix(filepath.Base(a), "hello_world-") {
-		t.Errorf("scratch for %s = %s", src, a)
-	}
-	if a == b || a == k || !strings.HasPrefix(filepath.Base(k), "hello_solution-") {
-		t.Errorf("scratch folders not distinct/readable: %s %s %s", a, b, k)
-	}
-	again, _ := scratchDir(Request{SrcDir: src, CacheDir: cache})
-	if again != a {
-		t.Errorf("scratch folder not stable: %s then %s", a, again)
-	}
-}
-
 func TestRunRealTree(t *testing.T) {
 	kdir := testkernel.Dir(t)
-	src := t.TempDir()
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(src, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// The learner's files as check reads them; later edits go into the same map.
+	files := map[string][]byte{}
+	write := func(name, content string) { files[name] = []byte(content) }
 	write("Kbuild", "obj-m := hello.o\n")
 	write("hello.rs", helloRS(`pr_info!("hi\n");`))
 	req := Request{
-		KDir:     kdir,
-		MakeArgs: []string{"LLVM=-19", "RUSTC=/usr/bin/rustc"},
-		SrcDir:   src,
-		CacheDir: t.TempDir(),
-		Timeout:  3 * time.Minute,
+		KDir:       kdir,
+		MakeArgs:   []string{"LLVM=-19", "RUSTC=/usr/bin/rustc"},
+		Files:      files,
+		ScratchDir: filepath.Join(t.TempDir(), "build"),
+		Timeout:    3 * time.Minute,
 	}
 	res, err := Run(context.Background(), req)
 	if err != nil {
@@ -358,11 +334,6 @@ func TestRunRealTree(t *testing.T) {
 	if !bytes.Contains(res.Output, []byte("\x1b[")) && !bytes.Contains(res.Output, []byte("RUSTC")) {
 		t.Errorf("unexpected output:\n%s", res.Output)
 	}
-	left, _ := os.ReadDir(src)
-	if len(left) != 2 {
-		t.Errorf("the source folder was cluttered: %v", left)
-	}
-
 	// Unchanged sources: Kbuild must see nothing to do, so the object is not rebuilt.
 	obj := filepath.Join(res.ScratchDir, "hello.o")
 	st1, err := os.Stat(obj)

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,11 +14,11 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/rfl-tutor/rfl-tutor/internal/lock"
 )
 
-// Files of our own in a scratch folder; hidden, so SourceFiles never copies them and Kbuild
-// ignores them.
+// Files of our own in a scratch folder; hidden, so Kbuild ignores them. syncFiles refuses
+// sources of these names.
 const (
 	manifestName = ".rfl-tutor-sources"
 	lockName     = ".rfl-tutor.lock"
@@ -31,31 +29,10 @@ var ErrBadScratchPath = errors.New("make cannot build in a folder whose path con
 
 // scratchDir is the absolute folder the build runs in.
 func scratchDir(req Request) (string, error) {
-	dir := req.ScratchDir
-	if dir == "" {
-		key, name := req.Key, req.Key
-		if req.SrcDir != "" {
-			abs, err := filepath.Abs(req.SrcDir)
-			if err != nil {
-				return "", fmt.Errorf("build: source folder: %w", err)
-			}
-			key, name = abs, filepath.Base(abs)
-		}
-		if key == "" {
-			return "", errors.New("build: ScratchDir, SrcDir or Key is needed to place the build folder")
-		}
-		base := req.CacheDir
-		if base == "" {
-			c, err := os.UserCacheDir()
-			if err != nil {
-				return "", fmt.Errorf("build: no cache folder for builds: %w", err)
-			}
-			base = filepath.Join(c, "rfl-tutor")
-		}
-		sum := sha256.Sum256([]byte(key))
-		dir = filepath.Join(base, "builds", safeName(name)+"-"+hex.EncodeToString(sum[:6]))
+	if req.ScratchDir == "" {
+		return "", errors.New("build: no build folder (ScratchDir)")
 	}
-	abs, err := filepath.Abs(dir)
+	abs, err := filepath.Abs(req.ScratchDir)
 	if err != nil {
 		return "", fmt.Errorf("build: scratch folder: %w", err)
 	}
@@ -63,76 +40,6 @@ func scratchDir(req Request) (string, error) {
 		return "", fmt.Errorf("build: %w: %s (set ScratchDir or XDG_CACHE_HOME to a plain path)", ErrBadScratchPath, abs)
 	}
 	return abs, nil
-}
-
-// safeName keeps a folder name readable and harmless.
-func safeName(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			b[i] = '_'
-		}
-	}
-	if len(b) == 0 || b[0] == '.' {
-		return "m" + string(b)
-	}
-	return string(b)
-}
-
-// buildProduct reports names Kbuild (or an editor) writes next to sources: copying them
-// into the scratch folder could make Kbuild trust a stale object.
-func buildProduct(name string) bool {
-	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
-		return true
-	}
-	switch name {
-	case "Module.symvers", "modules.order", "Module.markers", "modules.builtin":
-		return true
-	}
-	for _, ext := range []string{".o", ".ko", ".mod", ".mod.c", ".a", ".so", ".rmeta", ".rlib", ".d", ".swp", ".orig", ".rej"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
-}
-
-// SourceFiles reads a module folder's source files (slash-separated relative name → content):
-// every regular file in it and its subfolders except hidden ones, editor leftovers and build
-// products (objects, .ko, Module.symvers, ...). Symbolic links are not followed.
-func SourceFiles(dir string) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == dir {
-			return nil
-		}
-		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || buildProduct(d.Name()) {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		files[filepath.ToSlash(rel)] = b
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("build: read module folder: %w", err)
-	}
-	return files, nil
 }
 
 // syncFiles makes the scratch folder's sources equal to files. A file is written only when
@@ -220,32 +127,21 @@ func touch(scratch string, names []string) {
 	}
 }
 
-// lockScratch serialises builds of one scratch folder (the TUI and a command-line check of
-// the same exercise): two makes in one M= folder corrupt each other's objects.
+// lockScratch serialises builds of one scratch folder (two snippet batches, or callers that
+// do not lock their own folder): two makes in one M= folder corrupt each other's objects.
 func lockScratch(ctx context.Context, scratch string) (func(), error) {
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return nil, fmt.Errorf("build: scratch folder: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(scratch, lockName), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
+	l, err := lock.Acquire(ctx, filepath.Join(scratch, lockName), lock.Options{})
+	var held *lock.HeldError
+	switch {
+	case errors.As(err, &held):
+		return nil, fmt.Errorf("build: waiting for another build of %s (held by %s): %w", scratch, held.Holder, held.Err)
+	case err != nil:
 		return nil, fmt.Errorf("build: lock scratch folder: %w", err)
 	}
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return func() { _ = f.Close() }, nil
-		}
-		if err != unix.EWOULDBLOCK && err != unix.EINTR {
-			_ = f.Close()
-			return nil, fmt.Errorf("build: lock scratch folder: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			_ = f.Close()
-			return nil, fmt.Errorf("build: waiting for another build of %s: %w", scratch, context.Cause(ctx))
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return l.Release, nil
 }
 
 // builtModules lists the .ko files of a successful build, in Kbuild's order (modules.order

@@ -51,7 +51,7 @@ func TestTwoWorkspacesDoNotWaitOnEachOther(t *testing.T) {
 	if err := os.MkdirAll(scratchA, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := lockDir(context.Background(), scratchA) // A's check is running
+	unlock, err := lockDir(context.Background(), scratchA, "workspace A's check", func(Event) {}) // A's check is running
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +59,14 @@ func TestTwoWorkspacesDoNotWaitOnEachOther(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	v, err := checker.Check(ctx, ex, dirB, Options{NoBoot: true})
-	if err != nil {
-		t.Fatalf("workspace B waited on A's build folder: %v", err)
+	var waited []string
+	v, err := checker.Check(ctx, ex, dirB, Options{NoBoot: true, OnEvent: func(e Event) {
+		if w, ok := e.(Waiting); ok {
+			waited = append(waited, w.Holder)
+		}
+	}})
+	if err != nil || len(waited) > 0 {
+		t.Fatalf("workspace B waited on A's build folder (%v): %v", waited, err)
 	}
 	if !v.Passed {
 		t.Errorf("workspace B's check of the solution failed: %s", v.Summary())

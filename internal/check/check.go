@@ -21,14 +21,13 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/lock"
 	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
 )
 
@@ -146,9 +145,23 @@ const (
 	SourceBoot  = "boot"
 )
 
+// Waiting says the check waits for its build folder, which another check of the same
+// exercise holds (the TUI and a command-line check, a second terminal). Holder says who and
+// since when: "pid 1234 (rfl-tutor check hello-module, folder /ws/hello-module) since 12:03:10".
+type Waiting struct{ Holder string }
+
+// holderLabel is how a check that waits for this one names it.
+func holderLabel(ex *course.Exercise, variant, dir string) string {
+	if variant == "learner" {
+		return fmt.Sprintf("rfl-tutor check %s, folder %s", ex.ID, dir)
+	}
+	return fmt.Sprintf("rfl-tutor check %s (%s)", ex.ID, variant)
+}
+
 func (StageStarted) isEvent() {}
 func (StageDone) isEvent()    {}
 func (Output) isEvent()       {}
+func (Waiting) isEvent()      {}
 
 // Options tune one check.
 type Options struct {
@@ -264,7 +277,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		return nil, fmt.Errorf("build folder: %w", err)
 	}
 	// Two checks of one exercise at once (the TUI and a CLI call) would share a build folder.
-	unlock, err := lockDir(ctx, scratch)
+	unlock, err := lockDir(ctx, scratch, holderLabel(ex, variant, dir), emit)
 	if err != nil {
 		return nil, err
 	}
@@ -554,26 +567,19 @@ func storeCached(scratch, key string, v *Verdict) {
 	_ = atomicfile.Write(filepath.Join(scratch, "verdict.json"), b, 0o644)
 }
 
-// lockDir takes an exclusive lock on dir, waiting while another check of the same exercise runs.
-func lockDir(ctx context.Context, dir string) (func(), error) {
-	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
+// lockDir takes an exclusive lock on dir, waiting while another check of the same exercise runs;
+// label says who this check is to one that waits for it, and emit tells the caller who it waits for.
+func lockDir(ctx context.Context, dir, label string, emit func(Event)) (func(), error) {
+	l, err := lock.Acquire(ctx, filepath.Join(dir, ".lock"), lock.Options{
+		Label:   label,
+		Waiting: func(h lock.Holder) { emit(Waiting{Holder: h.String()}) },
+	})
+	var held *lock.HeldError
+	switch {
+	case errors.As(err, &held):
+		return nil, fmt.Errorf("waiting for the build folder, held by %s: %w", held.Holder, ctx.Err())
+	case err != nil:
 		return nil, fmt.Errorf("lock build folder: %w", err)
 	}
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return func() { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("lock build folder: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return l.Release, nil
 }

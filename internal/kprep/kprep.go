@@ -45,9 +45,6 @@ type Options struct {
 	Log io.Writer
 }
 
-// ErrNotPrepared means there is no complete tree for the requested source, fragment and toolchain.
-var ErrNotPrepared = errors.New("kernel tree not prepared")
-
 // defaultExpectedLines estimates the progress lines of a full preparation when no earlier one
 // recorded its count: a 6.12.117 tinyconfig with Rust, boot options, NET/PHYLIB/BLOCK/KUNIT
 // printed 1496 in the recipe run (1503 with the Rust samples).
@@ -118,24 +115,6 @@ func (p *plan) ready() *kernel.Tree {
 	return t
 }
 
-// Lookup returns the complete tree Prepare would make for o (same source release, fragment and
-// toolchain) without building anything, or an error wrapping ErrNotPrepared. It reads the
-// source's version (a fraction of a second for a tarball) and probes the tools.
-func Lookup(ctx context.Context, o Options) (*kernel.Tree, error) {
-	return lookup(ctx, o, toolchain.Env{})
-}
-
-func lookup(ctx context.Context, o Options, env toolchain.Env) (*kernel.Tree, error) {
-	p, err := makePlan(ctx, o, env)
-	if err != nil {
-		return nil, err
-	}
-	if t := p.ready(); t != nil {
-		return t, nil
-	}
-	return nil, fmt.Errorf("%w: no complete tree at %s", ErrNotPrepared, p.out)
-}
-
 // Prepare makes (or finishes, or reuses) a Rust-enabled kernel tree and returns it. A complete
 // tree with the same key is returned at once; an interrupted one is continued.
 func Prepare(ctx context.Context, o Options) (*kernel.Tree, error) {
@@ -154,7 +133,7 @@ func prepare(ctx context.Context, o Options, env toolchain.Env) (*kernel.Tree, e
 	if err := claim(p.out); err != nil {
 		return nil, err
 	}
-	unlock, err := lock(p.out)
+	unlock, err := lockTree(p.out)
 	if err != nil {
 		return nil, err
 	}

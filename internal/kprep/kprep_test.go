@@ -247,14 +247,22 @@ func TestPrepareFake(t *testing.T) {
 	if tr2.Dir != tr.Dir || len(calls(t, o.Out)) != 3 {
 		t.Errorf("second prepare rebuilt: calls %v", calls(t, o.Out))
 	}
-	// And the lookup finds it without building.
+	// The plan finds it ready without building, and a different fragment does not.
 	o.Progress = nil
-	if _, err := lookup(t.Context(), o, m.env); err != nil {
-		t.Errorf("lookup: %v", err)
+	ready := func() bool {
+		t.Helper()
+		p, err := makePlan(t.Context(), o, m.env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ready() != nil
+	}
+	if !ready() {
+		t.Errorf("the prepared tree is not ready for the same options")
 	}
 	o.Fragment = append(o.Fragment, course.ConfigOption{Name: "BLOCK"})
-	if _, err := lookup(t.Context(), o, m.env); !errors.Is(err, ErrNotPrepared) {
-		t.Errorf("lookup with another fragment: err = %v, want ErrNotPrepared", err)
+	if ready() {
+		t.Errorf("the prepared tree is ready for another fragment")
 	}
 }
 
@@ -460,4 +468,26 @@ func alive(pid int) bool {
 	}
 	_, rest, _ := strings.Cut(string(b), ") ")
 	return !strings.HasPrefix(rest, "Z")
+}
+
+func TestSecondPrepareNamesTheFirst(t *testing.T) {
+	out := t.TempDir()
+	if err := claim(out); err != nil {
+		t.Fatal(err)
+	}
+	release, err := lockTree(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = lockTree(out)
+	if err == nil || !strings.Contains(err.Error(), "another `rfl-tutor kernel prepare` is working on "+out) ||
+		!strings.Contains(err.Error(), "pid "+strconv.Itoa(os.Getpid())) {
+		t.Errorf("second lock: %v, want it to name this process", err)
+	}
+	release()
+	release, err = lockTree(out)
+	if err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	release()
 }

@@ -1,7 +1,7 @@
 package kprep
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,8 +9,9 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
 // quietLine matches Kbuild's quiet-mode progress lines ("  CC      init/main.o",
@@ -84,6 +85,9 @@ func (e *CommandError) Error() string {
 
 func (e *CommandError) Unwrap() error { return e.Err }
 
+// killGrace is how long a cancelled step's process group gets between SIGTERM and SIGKILL.
+const killGrace = 5 * time.Second
+
 // run runs name args, streaming merged stdout/stderr to the log and the progress counter. On
 // cancellation the whole process group gets SIGTERM, then SIGKILL: make's children (clang,
 // rustc) must not keep building after we return.
@@ -91,63 +95,60 @@ func (r *runner) run(ctx context.Context, step string, name string, args ...stri
 	fmt.Fprintf(r.log, "\n== %s  %s: %s %s\n", time.Now().Format(time.RFC3339), step, name, strings.Join(args, " "))
 	cmd := exec.Command(name, args...)
 	cmd.Env = r.env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	pr, pw, err := os.Pipe()
+	tail := &tailLines{max: 30}
+	out := &lineWriter{line: func(s string) {
+		io.WriteString(r.log, s)
+		s = strings.TrimRight(s, "\r\n")
+		tail.add(s)
+		if r.prog != nil && quietLine.MatchString(s) {
+			r.prog.line(strings.TrimSpace(s))
+		}
+	}}
+	// One writer for both: os/exec then shares one pipe and never calls it concurrently.
+	cmd.Stdout, cmd.Stderr = out, out
+	g, err := proc.Start(ctx, cmd, proc.Limits{Grace: killGrace})
 	if err != nil {
-		return err
-	}
-	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		pr.Close()
-		pw.Close()
 		return &CommandError{Step: step, Err: err}
 	}
-	pw.Close()
-
-	stop := make(chan struct{})
-	killed := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			pgid := cmd.Process.Pid
-			_ = syscall.Kill(-pgid, syscall.SIGTERM)
-			select {
-			case <-stop:
-			case <-time.After(5 * time.Second):
-				_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			}
-			close(killed)
-		case <-stop:
-		}
-	}()
-
-	tail := &tailLines{max: 30}
-	br := bufio.NewReaderSize(pr, 64*1024)
-	for {
-		s, err := br.ReadString('\n')
-		if s != "" {
-			io.WriteString(r.log, s)
-			s = strings.TrimRight(s, "\r\n")
-			tail.add(s)
-			if r.prog != nil && quietLine.MatchString(s) {
-				r.prog.line(strings.TrimSpace(s))
-			}
-		}
-		if err != nil {
-			break
-		}
-	}
-	pr.Close()
-	werr := cmd.Wait()
-	close(stop)
+	o, werr := g.Wait()
+	out.flush()
 	if ctx.Err() != nil {
-		<-killed
 		return fmt.Errorf("%s: %w", step, ctx.Err())
 	}
 	if werr != nil {
 		return &CommandError{Step: step, Err: werr, Tail: tail.lines}
 	}
+	if o.ExitCode != 0 {
+		return &CommandError{Step: step, Err: &exec.ExitError{ProcessState: o.State}, Tail: tail.lines}
+	}
 	return nil
+}
+
+// lineWriter hands what it is written to line one line at a time, newline included.
+type lineWriter struct {
+	line    func(string)
+	partial []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		w.line(string(w.partial[:i+1]))
+		w.partial = w.partial[i+1:]
+	}
+	return len(p), nil
+}
+
+// flush hands on a last line that had no newline.
+func (w *lineWriter) flush() {
+	if len(w.partial) > 0 {
+		w.line(string(w.partial))
+		w.partial = nil
+	}
 }
 
 // buildEnv is the environment for make: the caller's, minus what would change the build behind

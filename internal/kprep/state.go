@@ -8,10 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/lock"
 )
 
 // Layout inside an output directory (the O= build directory, which becomes the KDIR):
@@ -93,19 +92,17 @@ func ours(out string) bool {
 	return false
 }
 
-// lock takes an exclusive lock on out so two preparations never build the same tree at once;
-// the lock goes away with the process, so a crash never leaves a stale one.
-func lock(out string) (release func(), err error) {
-	f, err := os.OpenFile(filepath.Join(out, privDir, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another `rfl-tutor kernel prepare` is working on %s", out)
-		}
+// lockTree takes an exclusive lock on out so two preparations never build the same tree at once;
+// the lock goes away with the process, so a crash never leaves a stale one. It does not wait:
+// a preparation takes many minutes, so the error names the one already at work.
+func lockTree(out string) (release func(), err error) {
+	l, err := lock.TryAcquire(filepath.Join(out, privDir, lockFile), lock.Options{})
+	var held *lock.HeldError
+	switch {
+	case errors.As(err, &held):
+		return nil, fmt.Errorf("another `rfl-tutor kernel prepare` is working on %s: %s", out, held.Holder)
+	case err != nil:
 		return nil, fmt.Errorf("locking %s: %w", out, err)
 	}
-	return func() { f.Close() }, nil
+	return l.Release, nil
 }

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/lock"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
@@ -301,32 +303,21 @@ func syncDir(dir string) error {
 // released by the kernel when a process dies, so a killed rfl-tutor never leaves progress locked.
 func (s *Store) locked(fn func() error) error {
 	lockPath := s.path + ".lock"
-	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("progress lock: %w", err)
-	}
-	defer f.Close() // closing the descriptor releases the lock
 	timeout := s.LockTimeout
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
 	}
-	deadline := time.Now().Add(timeout)
-	wait := time.Millisecond
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
-			return fmt.Errorf("progress lock %s: %w", lockPath, err)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%w (waited %s for %s)", ErrBusy, timeout, lockPath)
-		}
-		// flock has no timeout of its own, so poll, backing off to keep a long wait cheap.
-		time.Sleep(wait)
-		wait = min(2*wait, 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	l, err := lock.Acquire(ctx, lockPath, lock.Options{Label: "rfl-tutor updating progress", Perm: 0o600})
+	var held *lock.HeldError
+	switch {
+	case errors.As(err, &held):
+		return fmt.Errorf("%w (waited %s for %s, held by %s)", ErrBusy, timeout, lockPath, held.Holder)
+	case err != nil:
+		return fmt.Errorf("progress lock %s: %w", lockPath, err)
 	}
+	defer l.Release()
 	return fn()
 }
 

@@ -97,6 +97,7 @@ type exercisePane struct {
 	stages     []stageState
 	verdict    *check.Verdict
 	run        *checkRun
+	waitingFor string // who holds the build folder the running check waits for
 	runs       int
 	cancelling bool
 	spin       spinner.Model

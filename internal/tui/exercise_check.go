@@ -30,6 +30,7 @@ func (p *exercisePane) startCheck() tea.Cmd {
 	p.cancelling = false
 	p.verdict = nil
 	p.note = ""
+	p.waitingFor = ""
 	p.out.Reset()
 	p.follow = true
 	p.resetStages()
@@ -47,9 +48,12 @@ func (p *exercisePane) updateCheck(msg checkMsg) tea.Cmd {
 	}
 	for _, e := range msg.events {
 		switch e := e.(type) {
+		case check.Waiting:
+			p.waitingFor = e.Holder
 		case check.Output:
 			_, _ = p.out.Write(e.Data)
 		case check.StageStarted:
+			p.waitingFor = "" // the folder is ours now
 			if st := p.stage(e.Stage); st != nil {
 				st.running = true
 			}

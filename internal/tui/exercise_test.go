@@ -429,3 +429,21 @@ func TestBootConsoleStreamsAndItsFailureIsShown(t *testing.T) {
 	h.contains("── booting the module under QEMU ──")
 	h.contains("[    0.600317] hello: Hello from Rust!")
 }
+
+func TestWaitingCheckNamesWhoHoldsTheBuildFolder(t *testing.T) {
+	h := newHarness(t, 140, 30)
+	holder := "pid 4242 (rfl-tutor check hello-module, folder /ws/hello-module) since 12:03:10"
+	h.checker.events = []check.Event{check.Waiting{Holder: holder}}
+	h.checker.block = true
+	p := openHello(t, h)
+	h.key("c")
+	h.waitFor("the holder on screen", 5*time.Second, func() bool {
+		return strings.Contains(h.screen(), "Waiting for the build… the build folder is held by "+holder)
+	})
+	// Once the folder is ours the holder is old news.
+	h.send(checkMsg{exID: "hello-module", run: p.run.id, events: []check.Event{check.StageStarted{Stage: course.StageBuild}}})
+	h.contains("Waiting for the build…")
+	h.lacks("held by")
+	h.key("esc")
+	h.waitFor("the cancellation", 5*time.Second, func() bool { return !p.Busy() })
+}

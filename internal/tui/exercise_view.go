@@ -128,7 +128,12 @@ func (p *exercisePane) View() string {
 func (p *exercisePane) outputView(h int) string {
 	if p.out.Len() == 0 {
 		msg := "No build output yet: press c to check."
-		if p.run != nil {
+		switch {
+		case p.run != nil && p.waitingFor != "":
+			// Another check of this exercise (another terminal, a second learner) has the
+			// build folder: say who, or the wait looks like a hang.
+			msg = "Waiting for the build… the build folder is held by " + p.waitingFor
+		case p.run != nil:
 			msg = "Waiting for the build…"
 		}
 		return window([]string{p.c.Styles.Dim.Render(msg)}, 0, p.width, h)

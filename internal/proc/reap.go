@@ -1,89 +1,13 @@
-package build
+package proc
 
 import (
-	"context"
-	"errors"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
-
-// outcome is how make ended.
-type outcome struct {
-	state              *os.ProcessState
-	waitErr            error
-	timedOut, canceled bool
-}
-
-// supervise waits for make to exit, killing its process group when ctx ends or the timeout
-// expires, and returns once make is reaped and every other member of its group has been sent
-// SIGKILL.
-func supervise(ctx context.Context, cmd *exec.Cmd, timeout, grace time.Duration) outcome {
-	pgid := cmd.Process.Pid
-	exited := make(chan struct{})
-	go func() {
-		waitExited(pgid)
-		close(exited)
-	}()
-	var expired <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		expired = t.C
-	}
-
-	var o outcome
-	select {
-	case <-exited:
-	case <-ctx.Done():
-		o.canceled = true
-		terminate(pgid, exited, grace)
-	case <-expired:
-		o.timedOut = true
-		terminate(pgid, exited, grace)
-	}
-	// make has exited but is not reaped yet, so its pid cannot be reused and -pgid still
-	// names this build's group. Nothing legitimate outlives make: this kills a recipe's
-	// background jobs and whatever ignored SIGTERM.
-	_ = unix.Kill(-pgid, unix.SIGKILL)
-	err := cmd.Wait()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		o.waitErr = err
-	}
-	o.state = cmd.ProcessState
-	reapGroup(pgid, time.Now().Add(grace))
-	return o
-}
-
-// terminate asks the group to stop, then forces it after the grace period.
-func terminate(pgid int, exited <-chan struct{}, grace time.Duration) {
-	_ = unix.Kill(-pgid, unix.SIGTERM)
-	t := time.NewTimer(grace)
-	defer t.Stop()
-	select {
-	case <-exited:
-	case <-t.C:
-		_ = unix.Kill(-pgid, unix.SIGKILL)
-		<-exited
-	}
-}
-
-// waitExited blocks until the process has exited without reaping it (WNOWAIT), which keeps
-// its pid, and so the process group id, reserved while the group is killed.
-func waitExited(pid int) {
-	for {
-		var info unix.Siginfo
-		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if err != unix.EINTR {
-			return
-		}
-	}
-}
 
 // reapGroup waits until the group is gone. Killed grandchildren are orphans: the nearest
 // subreaper (init, or this process after AdoptOrphans) must reap them before the kernel
@@ -165,11 +89,22 @@ func readStat(pid int) (procInfo, int, bool) {
 }
 
 // AdoptOrphans makes this process a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so a
-// killed build's orphaned grandchildren are reparented here and Run reaps them, instead of
+// killed group's orphaned grandchildren are reparented here and Wait reaps them, instead of
 // being left to init. Call it once, early, where init does not reap zombies (some
 // containers' PID 1): otherwise the dead processes stay zombies and still count as members of
 // the group (kill(-pgid, 0) succeeds). It is process-wide: any orphaned descendant, such as a
 // backgrounded editor, becomes this process's child.
 func AdoptOrphans() error {
 	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+}
+
+// Running reports whether pid names a live process: one that exists (of any user) and is not
+// a zombie. A zombie has released its locks and files, so for a caller asking whether a
+// process still holds something it is as good as gone.
+func Running(pid int) bool {
+	if err := unix.Kill(pid, 0); err != nil && err != unix.EPERM {
+		return false
+	}
+	p, _, ok := readStat(pid)
+	return !ok || (p.state != 'Z' && p.state != 'X')
 }
