@@ -20,6 +20,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
+	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
 )
 
 // Defaults for the zero values of Request.
@@ -253,30 +254,14 @@ func startInPty(ctx context.Context, cmd *exec.Cmd, cols, rows uint16, limits pr
 	return &ptyGroup{master: master, group: g}, nil
 }
 
-// environ is the build's environment: the caller's, without what would change make's
-// behaviour behind our back, plus a terminal type that decides rustc's colours and a stable
-// message language (the diagnostics parser reads make's English messages).
+// environ is the build's environment (toolchain.MakeEnv) with a terminal type that decides
+// rustc's colours.
 func environ(base []string, noColor bool, extra []string) []string {
-	drop := map[string]bool{
-		// Inherited from an enclosing make (e.g. `make test`): a jobserver whose file
-		// descriptors we do not pass, or flags meant for another build.
-		"MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true, "MAKEOVERRIDES": true, "GNUMAKEFLAGS": true,
-		"TERM": true, "NO_COLOR": true, "CLICOLOR_FORCE": true, "LC_ALL": true, "LANGUAGE": true,
-	}
-	env := make([]string, 0, len(base)+len(extra)+4)
-	for _, kv := range base {
-		k, _, _ := strings.Cut(kv, "=")
-		if !drop[k] {
-			env = append(env, kv)
-		}
-	}
+	term := []string{"TERM=xterm-256color"}
 	if noColor {
-		env = append(env, "TERM=dumb", "NO_COLOR=1")
-	} else {
-		env = append(env, "TERM=xterm-256color")
+		term = []string{"TERM=dumb", "NO_COLOR=1"}
 	}
-	env = append(env, "LC_ALL=C.UTF-8")
-	return append(env, extra...)
+	return toolchain.MakeEnv(base, append(term, extra...)...)
 }
 
 // quoteArgs renders argv as a line a shell would run as the same command.

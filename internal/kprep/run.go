@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
+	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
 )
 
 // quietLine matches Kbuild's quiet-mode progress lines ("  CC      init/main.o",
@@ -151,26 +152,13 @@ func (w *lineWriter) flush() {
 	}
 }
 
-// buildEnv is the environment for make: the caller's, minus what would change the build behind
-// our back (a parent make's jobserver, an ARCH or KBUILD_OUTPUT meant for something else), with
-// PATH starting with the given directories.
+// buildEnv is the environment for make (toolchain.MakeEnv), with PATH starting with the given
+// directories.
 func buildEnv(base []string, path string, prepend ...string) []string {
-	drop := map[string]bool{
-		"MAKEFLAGS": true, "MFLAGS": true, "MAKELEVEL": true, "MAKEOVERRIDES": true, "GNUMAKEFLAGS": true,
-		"ARCH": true, "SUBARCH": true, "CROSS_COMPILE": true, "KBUILD_OUTPUT": true, "KBUILD_EXTMOD": true,
-		"KCONFIG_CONFIG": true, "O": true, "M": true, "PATH": true,
-	}
-	var env []string
-	for _, kv := range base {
-		k, _, _ := strings.Cut(kv, "=")
-		if !drop[k] {
-			env = append(env, kv)
-		}
-	}
 	for i := len(prepend) - 1; i >= 0; i-- {
 		if prepend[i] != "" {
 			path = prepend[i] + string(os.PathListSeparator) + path
 		}
 	}
-	return append(env, "PATH="+path)
+	return toolchain.MakeEnv(base, "PATH="+path)
 }
