@@ -20,7 +20,7 @@ else
 fi
 echo "kernel trees: $kdir ${kdir73}" >&2
 
-step "gofmt, go vet, staticcheck"
+step "gofmt, go vet, staticcheck, deadcode"
 unformatted=$(gofmt -l cmd internal lessons snippets)
 if [ -n "$unformatted" ]; then
 	echo "gofmt needed on:" >&2
@@ -29,6 +29,15 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go tool staticcheck ./...
+# Dead code must not come back. internal/testkernel is the one package only tests use (it hands
+# them the real tree), so the program's call graph alone lists it; with the tests as roots
+# nothing may be unreachable.
+dead=$( (go tool deadcode ./... | grep -v '^internal/testkernel/'; go tool deadcode -test ./...) || true)
+if [ -n "$dead" ]; then
+	echo "dead code:" >&2
+	echo "$dead" >&2
+	exit 1
+fi
 
 step "tests (against $kdir)"
 export RFL_TEST_KDIR=$kdir RFL_REQUIRE_KERNEL=1

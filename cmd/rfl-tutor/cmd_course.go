@@ -85,7 +85,7 @@ load, no kernel tree, or another environment problem.`,
 					bootOpts.Jobs = runtime.NumCPU()
 				}
 			}
-			rep, err := coursecheck.CheckWithBoot(cmd.Context(), c, trees, opts, bootOpts)
+			rep, err := coursecheck.Check(cmd.Context(), c, trees, opts, bootOpts)
 			a.endProgress(opts.OnProgress)
 			if err != nil {
 				if cmd.Context().Err() != nil {

@@ -25,9 +25,6 @@ var initScript []byte
 //go:embed guest/insmod.c
 var insmodSource []byte
 
-// InitScript is the guest's /init, for tests and for anyone reading what the guest runs.
-func InitScript() []byte { return initScript }
-
 // baseFormat changes whenever the base archive's layout changes in a way its inputs (the init
 // script and busybox) do not show, so older archives are rebuilt.
 const baseFormat = "base-2"

@@ -101,13 +101,9 @@ type BootOptions struct {
 	Jobs int
 }
 
-// Check runs the authoring check of c on trees. The boot stage is skipped (and says so).
-func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts library.Options) (*Report, error) {
-	return CheckWithBoot(ctx, c, trees, opts, nil)
-}
-
-// CheckWithBoot is Check, and with boot set it also runs each solution's boot stage.
-func CheckWithBoot(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts library.Options, boot *BootOptions) (*Report, error) {
+// Check runs the authoring check of c on trees; with boot set it also runs each solution's boot
+// stage (without, the boot stage is skipped, and the report says so).
+func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts library.Options, boot *BootOptions) (*Report, error) {
 	if len(trees) == 0 {
 		return nil, library.ErrNoTrees
 	}

@@ -167,7 +167,7 @@ func TestStarterProblem(t *testing.T) {
 func TestPlantedCourse(t *testing.T) {
 	tree := realTree(t)
 	rep, err := Check(context.Background(), load(t, plantedDir), []*kernel.Tree{tree},
-		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()})
+		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestEmbeddedCourse(t *testing.T) {
 	}
 	// With the boot stage: every solution is booted under QEMU, so each exercise's expected log
 	// lines, steps and taint rules are proven against the real kernel (or no learner could pass).
-	rep, err := CheckWithBoot(context.Background(), c, []*kernel.Tree{tree},
+	rep, err := Check(context.Background(), c, []*kernel.Tree{tree},
 		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()},
 		&BootOptions{ScratchRoot: t.TempDir(), Jobs: 2})
 	if err != nil {

@@ -111,38 +111,6 @@ func (d Diagnostic) String() string {
 	return b.String()
 }
 
-// Summary counts errors and warnings for a list: "2 errors, 1 warning",
-// or "no errors or warnings".
-func Summary(diags []Diagnostic) string {
-	var errs, warns int
-	for _, d := range diags {
-		switch d.Severity {
-		case SeverityError:
-			errs++
-		case SeverityWarning:
-			warns++
-		}
-	}
-	var parts []string
-	if errs > 0 {
-		parts = append(parts, plural(errs, "error"))
-	}
-	if warns > 0 {
-		parts = append(parts, plural(warns, "warning"))
-	}
-	if len(parts) == 0 {
-		return "no errors or warnings"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // First returns the diagnostic to show first: the first error, else the first warning,
 // else the first diagnostic; nil when there are none. It points into diags.
 func First(diags []Diagnostic) *Diagnostic {

@@ -34,9 +34,6 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Fail wraps err as a failure (exit 1).
-func Fail(err error) error { return &Error{Code: Failure, Err: err} }
-
 // UsageErr wraps err as a usage or environment error (exit 2).
 func UsageErr(err error) error { return &Error{Code: Usage, Err: err} }
 

@@ -196,23 +196,3 @@ func trimTail(h *Hunk, lastChange int, script []Line, context int) {
 		h.NewLines++
 	}
 }
-
-// Unified renders a unified diff of a and b with the given file labels; "" when they are equal.
-func Unified(oldName, newName, a, b string, context int) string {
-	hunks := Hunks(Diff(SplitLines(a), SplitLines(b)), context)
-	if len(hunks) == 0 {
-		return ""
-	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
-	for _, h := range hunks {
-		sb.WriteString(h.Header())
-		sb.WriteByte('\n')
-		for _, l := range h.Lines {
-			sb.WriteByte(byte(l.Op))
-			sb.WriteString(l.Text)
-			sb.WriteByte('\n')
-		}
-	}
-	return sb.String()
-}

@@ -1,6 +1,7 @@
 package linediff
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -32,7 +33,7 @@ func TestUnified(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Unified("old", "new", tt.a, tt.b, 3); got != tt.want {
+			if got := unified("old", "new", tt.a, tt.b, 3); got != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
@@ -124,4 +125,25 @@ func TestSplitLines(t *testing.T) {
 	if got := SplitLines(strings.Repeat("\n", 0)); got != nil {
 		t.Errorf("empty: %q", got)
 	}
+}
+
+// unified renders a unified diff of a and b with the given file labels, "" when they are equal:
+// the hunks in the format everyone can read, to test Hunks by.
+func unified(oldName, newName, a, b string, context int) string {
+	hunks := Hunks(Diff(SplitLines(a), SplitLines(b)), context)
+	if len(hunks) == 0 {
+		return ""
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
+	for _, h := range hunks {
+		sb.WriteString(h.Header())
+		sb.WriteByte('\n')
+		for _, l := range h.Lines {
+			sb.WriteByte(byte(l.Op))
+			sb.WriteString(l.Text)
+			sb.WriteByte('\n')
+		}
+	}
+	return sb.String()
 }
