@@ -10,9 +10,10 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 )
 
-// This file exposes the stage logic to the snippet library check (internal/library), which
-// builds many modules in one Kbuild run and judges each one from what that run produced,
-// instead of running a build per exercise.
+// Judging: the stage loop that turns what a build produced (and the boot stage's run) into a
+// verdict. Checker.CheckFiles calls it after its own build; the snippet library check
+// (internal/library) builds many modules in one Kbuild run and judges each one here from what
+// that run produced, instead of running a build per exercise.
 
 // Built is what a build produced for one module, kept so it can be judged after the build
 // folder is gone.
