@@ -4,6 +4,8 @@
 package atomicfile
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -36,4 +38,30 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// ReadJSON reads the record Write (or WriteJSON) left at path into v. found is false, with no
+// error, when there is no file; a file that does not parse is found, with the error, and the
+// caller decides what a damaged record means (a cache entry is rebuilt, a tree record refused).
+func ReadJSON(path string, v any) (found bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return true, fmt.Errorf("%s: %w", path, err)
+	}
+	return true, nil
+}
+
+// WriteJSON writes v as indented JSON to path, all at once (see Write).
+func WriteJSON(path string, v any, perm fs.FileMode) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return Write(path, append(b, '\n'), perm)
 }

@@ -50,3 +50,24 @@ func TestWriteMissingDirectory(t *testing.T) {
 		t.Fatal("wrote into a missing directory")
 	}
 }
+
+func TestJSONRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rec.json")
+	var got struct{ Name string }
+	if found, err := ReadJSON(path, &got); found || err != nil {
+		t.Fatalf("missing file: found %v, err %v", found, err)
+	}
+	if err := WriteJSON(path, struct{ Name string }{"tree"}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := ReadJSON(path, &got); !found || err != nil || got.Name != "tree" {
+		t.Fatalf("read back: %v %v %+v", found, err, got)
+	}
+	if err := os.WriteFile(path, []byte(`{"Name": "tr`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := ReadJSON(path, &got); !found || err == nil {
+		t.Fatalf("a torn record: found %v, err %v", found, err)
+	}
+}

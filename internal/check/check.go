@@ -542,13 +542,10 @@ type cachedVerdict struct {
 }
 
 func loadCached(scratch, key string) *Verdict {
-	b, err := os.ReadFile(filepath.Join(scratch, "verdict.json"))
-	if err != nil {
-		return nil
-	}
 	var c cachedVerdict
-	if json.Unmarshal(b, &c) != nil || c.Key != key || c.Verdict == nil {
-		return nil
+	if found, err := atomicfile.ReadJSON(filepath.Join(scratch, "verdict.json"), &c); !found || err != nil ||
+		c.Key != key || c.Verdict == nil {
+		return nil // a missing or damaged entry is a miss
 	}
 	if c.Verdict.Ko != "" {
 		if _, err := os.Stat(c.Verdict.Ko); err != nil {

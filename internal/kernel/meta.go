@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -52,19 +48,10 @@ type Meta struct {
 // ReadMeta reads dir's MetaFile; it returns (nil, nil) when there is none and ignores records of
 // another format (a newer rfl-tutor's tree is treated as not prepared by us, never misread).
 func ReadMeta(dir string) (*Meta, error) {
-	b, err := os.ReadFile(filepath.Join(dir, MetaFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var m Meta
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, MetaFile), err)
-	}
-	if m.Format != MetaFormat {
-		return nil, nil
+	found, err := atomicfile.ReadJSON(filepath.Join(dir, MetaFile), &m)
+	if !found || err != nil || m.Format != MetaFormat {
+		return nil, err
 	}
 	return &m, nil
 }
@@ -73,9 +60,5 @@ func ReadMeta(dir string) (*Meta, error) {
 // never sees half a record and a crash leaves either the old state or the new one.
 func WriteMeta(dir string, m *Meta) error {
 	m.Format = MetaFormat
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(dir, MetaFile), append(b, '\n'), 0o644)
+	return atomicfile.WriteJSON(filepath.Join(dir, MetaFile), m, 0o644)
 }

@@ -44,27 +44,23 @@ type state struct {
 func statePath(out string) string { return filepath.Join(out, privDir, stateFile) }
 
 func loadState(out string) (*state, error) {
-	b, err := os.ReadFile(statePath(out))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var st state
-	if err := json.Unmarshal(b, &st); err != nil {
-		// A torn write from a crash: start over rather than refuse forever.
+	found, err := atomicfile.ReadJSON(statePath(out), &st)
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case !found:
 		return nil, nil
+	case errors.As(err, &syntax), errors.As(err, &typ):
+		return nil, nil // a torn write from a crash: start over rather than refuse forever
+	case err != nil:
+		return nil, err
 	}
 	return &st, nil
 }
 
 func saveState(out string, st *state) error {
-	b, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(statePath(out), b, 0o644)
+	return atomicfile.WriteJSON(statePath(out), st, 0o644)
 }
 
 // claim makes out ours: it creates it if needed, and refuses a directory that is not empty and

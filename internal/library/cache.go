@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,18 +76,9 @@ func (c cache) load(key string) *Outcome {
 	if c.dir == "" {
 		return nil
 	}
-	f, err := os.Open(c.file(key))
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil
-	}
 	var o Outcome
-	if json.Unmarshal(b, &o) != nil {
-		return nil // a damaged entry is rebuilt
+	if found, err := atomicfile.ReadJSON(c.file(key), &o); !found || err != nil {
+		return nil // a missing or damaged entry is rebuilt
 	}
 	o.Cached = true
 	return &o

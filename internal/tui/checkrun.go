@@ -40,7 +40,7 @@ type runResult struct {
 
 // checkMsg delivers the events that were ready, in order; result is set on the run's last.
 type checkMsg struct {
-	exID   string
+	forPane
 	run    int
 	events []check.Event
 	result *runResult
@@ -101,7 +101,7 @@ func (r *checkRun) next() tea.Cmd {
 		if !ok {
 			return nil
 		}
-		msg := checkMsg{exID: r.exID, run: r.id}
+		msg := checkMsg{forPane: forPane{r.exID}, run: r.id}
 		add := func(e any) {
 			switch e := e.(type) {
 			case check.Event:

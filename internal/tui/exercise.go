@@ -45,32 +45,32 @@ type stageState struct {
 // learner moved on still lands in the right pane.
 type (
 	ensuredMsg struct {
-		exID   string
+		forPane
 		notice string // about the learner's copies for other kernels
 		err    error
 	}
 	editorDoneMsg struct {
-		exID string
-		err  error
+		forPane
+		err error
 	}
 	watchMsg struct {
-		exID string
-		gen  int
+		forPane
+		gen int
 	}
 	watchStartedMsg struct {
-		exID string
-		gen  int
-		w    *watch.Watcher
-		err  error
+		forPane
+		gen int
+		w   *watch.Watcher
+		err error
 	}
 	solutionMsg struct {
-		exID     string
+		forPane
 		solution map[string][]byte
 		mine     map[string][]byte
 		err      error
 	}
 	resetMsg struct {
-		exID   string
+		forPane
 		backup string
 		err    error
 	}
@@ -195,9 +195,9 @@ func (p *exercisePane) open() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg {
 			cp, err := c.Prepare(ex)
 			if err != nil {
-				return ensuredMsg{exID: ex.ID, err: err}
+				return ensuredMsg{forPane: forPane{ex.ID}, err: err}
 			}
-			return ensuredMsg{exID: ex.ID, notice: cp.Notice(c.KernelName())}
+			return ensuredMsg{forPane: forPane{ex.ID}, notice: cp.Notice(c.KernelName())}
 		})
 	} else if p.watching {
 		cmds = append(cmds, p.startWatch())
@@ -408,3 +408,11 @@ func (p *exercisePane) FullHelp() [][]key.Binding {
 		{k.Back, k.Help, k.Quit},
 	}
 }
+
+// paneMsg is a message for one exercise's pane, delivered to it whichever screen is showing.
+type paneMsg interface{ paneID() string }
+
+// forPane addresses a message to the pane of exercise exID.
+type forPane struct{ exID string }
+
+func (f forPane) paneID() string { return f.exID }

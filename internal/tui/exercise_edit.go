@@ -40,7 +40,7 @@ func (p *exercisePane) edit(file string, line int) tea.Cmd {
 	cmd.Dir = p.dir
 	p.editing = true
 	exID := p.ex.ID
-	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{exID: exID, err: err} })
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{forPane: forPane{exID}, err: err} })
 }
 
 // editorArgs is the editor's command line for file, at line when the editor is known to take
@@ -83,7 +83,7 @@ func (p *exercisePane) startWatch() tea.Cmd {
 	gen, dir, exID := p.watchGen, p.dir, p.ex.ID
 	return func() tea.Msg {
 		w, err := watch.New(dir, watch.Options{Ignore: func(name string) bool { return !workspace.LearnerFile(name) }})
-		return watchStartedMsg{exID: exID, gen: gen, w: w, err: err}
+		return watchStartedMsg{forPane: forPane{exID}, gen: gen, w: w, err: err}
 	}
 }
 
@@ -100,7 +100,7 @@ func (p *exercisePane) nextWatch() tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case <-w.C:
-			return watchMsg{exID: exID, gen: gen}
+			return watchMsg{forPane: forPane{exID}, gen: gen}
 		case <-w.Done():
 			return nil
 		}

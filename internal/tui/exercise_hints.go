@@ -39,10 +39,10 @@ func (p *exercisePane) loadSolution() tea.Cmd {
 	return func() tea.Msg {
 		sol, err := c.Course.Files(ex.Snippet, course.VariantSrc)
 		if err != nil {
-			return solutionMsg{exID: ex.ID, err: err}
+			return solutionMsg{forPane: forPane{ex.ID}, err: err}
 		}
 		mine, err := c.Workspace.Files(c.Course.ID, ex.WorkspaceName())
-		return solutionMsg{exID: ex.ID, solution: sol, mine: mine, err: err}
+		return solutionMsg{forPane: forPane{ex.ID}, solution: sol, mine: mine, err: err}
 	}
 }
 
@@ -52,10 +52,10 @@ func (p *exercisePane) reset() tea.Cmd {
 	return func() tea.Msg {
 		starter, err := c.Course.Files(ex.Snippet, course.VariantStarter)
 		if err != nil {
-			return resetMsg{exID: ex.ID, err: err}
+			return resetMsg{forPane: forPane{ex.ID}, err: err}
 		}
 		backup, err := c.Workspace.Reset(c.Course.ID, ex.WorkspaceName(), starter)
-		return resetMsg{exID: ex.ID, backup: backup, err: err}
+		return resetMsg{forPane: forPane{ex.ID}, backup: backup, err: err}
 	}
 }
 

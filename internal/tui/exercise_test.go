@@ -229,7 +229,7 @@ func TestNewCheckReplacesRunningOne(t *testing.T) {
 	h.waitFor("the second verdict", 5*time.Second, func() bool { return p.verdict != nil })
 	// A late message of the first run changes nothing.
 	before := p.verdict
-	h.send(checkMsg{exID: "hello-module", run: first.id, result: &runResult{err: context.Canceled}})
+	h.send(checkMsg{forPane: forPane{"hello-module"}, run: first.id, result: &runResult{err: context.Canceled}})
 	if p.verdict != before || strings.Contains(h.screen(), "cancelled") {
 		t.Fatal("a message of a replaced run was applied")
 	}
@@ -334,9 +334,9 @@ func TestEditorExitChecks(t *testing.T) {
 	if cmd == nil || !p.editing {
 		t.Fatal("e did not hand the terminal to the editor")
 	}
-	h.send(editorDoneMsg{exID: "hello-module"})
+	h.send(editorDoneMsg{forPane: forPane{"hello-module"}})
 	h.waitFor("the check after editing", 5*time.Second, func() bool { return p.verdict != nil })
-	h.send(editorDoneMsg{exID: "hello-module", err: errors.New("exit status 1")})
+	h.send(editorDoneMsg{forPane: forPane{"hello-module"}, err: errors.New("exit status 1")})
 	h.contains("The editor failed: exit status 1")
 }
 
@@ -441,7 +441,7 @@ func TestWaitingCheckNamesWhoHoldsTheBuildFolder(t *testing.T) {
 		return strings.Contains(h.screen(), "Waiting for the build… the build folder is held by "+holder)
 	})
 	// Once the folder is ours the holder is old news.
-	h.send(checkMsg{exID: "hello-module", run: p.run.id, events: []check.Event{check.StageStarted{Stage: course.StageBuild}}})
+	h.send(checkMsg{forPane: forPane{"hello-module"}, run: p.run.id, events: []check.Event{check.StageStarted{Stage: course.StageBuild}}})
 	h.contains("Waiting for the build…")
 	h.lacks("held by")
 	h.key("esc")

@@ -141,23 +141,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, p.Update(msg))
 		}
 		return m, tea.Batch(cmds...)
-	case ensuredMsg:
-		return m, m.toPane(msg.exID, msg)
-	case checkMsg:
-		return m, m.toPane(msg.exID, msg)
-	case editorDoneMsg:
-		return m, m.toPane(msg.exID, msg)
-	case watchStartedMsg:
-		if p := m.panes[msg.exID]; p == nil && msg.w != nil {
-			_ = msg.w.Close()
+	case paneMsg:
+		if w, ok := msg.(watchStartedMsg); ok && m.panes[w.exID] == nil && w.w != nil {
+			_ = w.w.Close() // the pane is gone (a tree switch): nobody will stop this watcher
 		}
-		return m, m.toPane(msg.exID, msg)
-	case watchMsg:
-		return m, m.toPane(msg.exID, msg)
-	case solutionMsg:
-		return m, m.toPane(msg.exID, msg)
-	case resetMsg:
-		return m, m.toPane(msg.exID, msg)
+		return m, m.toPane(msg.paneID(), msg)
 	case doctorMsg, flashMsg, flashExpiredMsg:
 		return m, m.status.Update(msg)
 	}
