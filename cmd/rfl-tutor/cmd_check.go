@@ -39,11 +39,7 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			if solution && starter {
 				return exit.UsageErr(errors.New("--solution and --starter exclude each other"))
 			}
-			c, ex, err := a.exercise(args[0])
-			if err != nil {
-				return err
-			}
-			sess, err := a.session(c)
+			sess, ex, err := a.exercise(args[0])
 			if err != nil {
 				return err
 			}

@@ -16,11 +16,7 @@ func (a *app) hintCmd() *cobra.Command {
 the answer; each reveal is recorded in your progress. Once all are revealed, it shows them all.`,
 		Args: exactArgs(1, "an exercise id (see `rfl-tutor list`)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, ex, err := a.exercise(args[0])
-			if err != nil {
-				return err
-			}
-			sess, err := a.session(c)
+			sess, ex, err := a.exercise(args[0])
 			if err != nil {
 				return err
 			}

@@ -24,11 +24,7 @@ folder is moved to a backup first and its path printed. Asks for confirmation on
 without one, pass --yes.`,
 		Args: exactArgs(1, "an exercise id (see `rfl-tutor list`)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, ex, err := a.exercise(args[0])
-			if err != nil {
-				return err
-			}
-			sess, err := a.session(c)
+			sess, ex, err := a.exercise(args[0])
 			if err != nil {
 				return err
 			}
@@ -45,11 +41,11 @@ without one, pass --yes.`,
 					return nil
 				}
 			}
-			starter, err := c.Files(ex.Snippet, course.VariantStarter)
+			starter, err := sess.Course.Files(ex.Snippet, course.VariantStarter)
 			if err != nil {
 				return exit.UsageErr(err)
 			}
-			backup, err := ws.Reset(c.ID, ex.WorkspaceName(), starter)
+			backup, err := ws.Reset(sess.Course.ID, ex.WorkspaceName(), starter)
 			if err != nil {
 				return exit.UsageErr(fmt.Errorf("reset: %w", err))
 			}

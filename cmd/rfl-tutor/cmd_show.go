@@ -143,8 +143,9 @@ func exerciseIDs(c *course.Course) string {
 	return "exercises are " + strings.Join(ids, ", ")
 }
 
-// exercise looks up an exercise id given on the command line.
-func (a *app) exercise(id string) (*course.Course, *course.Exercise, error) {
+// exercise looks up an exercise id given on the command line and opens the learner's session;
+// the exercise is returned as the course has it (sess.Exercise resolves the tree's variant).
+func (a *app) exercise(id string) (*tutor.Session, *course.Exercise, error) {
 	c, err := a.loadCourse()
 	if err != nil {
 		return nil, nil, err
@@ -153,5 +154,9 @@ func (a *app) exercise(id string) (*course.Course, *course.Exercise, error) {
 	if ex == nil {
 		return nil, nil, exit.UsageErr(fmt.Errorf("no exercise %q: %s", id, exerciseIDs(c)))
 	}
-	return c, ex, nil
+	sess, err := a.session(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, ex, nil
 }

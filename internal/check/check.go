@@ -228,22 +228,23 @@ func learnerVariant(dir string) string {
 
 // CheckSolution judges the exercise's reference solution from the snippet library.
 func (c *Checker) CheckSolution(ctx context.Context, ex *course.Exercise, opts Options) (*Verdict, error) {
-	ex = c.resolve(ex)
-	files, err := c.course.Files(ex.Snippet, course.VariantSrc)
-	if err != nil {
-		return nil, err
-	}
-	return c.CheckFiles(ctx, ex, files, ex.Snippet.Dir, "solution", opts)
+	return c.checkShipped(ctx, ex, course.VariantSrc, "solution", opts)
 }
 
 // CheckStarter judges the exercise's starter as shipped (it is expected to fail).
 func (c *Checker) CheckStarter(ctx context.Context, ex *course.Exercise, opts Options) (*Verdict, error) {
+	return c.checkShipped(ctx, ex, course.VariantStarter, "starter", opts)
+}
+
+// checkShipped judges files the course ships for ex (its tree's variant), in their own build
+// folder (label).
+func (c *Checker) checkShipped(ctx context.Context, ex *course.Exercise, v course.Variant, label string, opts Options) (*Verdict, error) {
 	ex = c.resolve(ex)
-	files, err := c.course.Files(ex.Snippet, course.VariantStarter)
+	files, err := c.course.Files(ex.Snippet, v)
 	if err != nil {
 		return nil, err
 	}
-	return c.CheckFiles(ctx, ex, files, ex.Snippet.Dir, "starter", opts)
+	return c.CheckFiles(ctx, ex, files, ex.Snippet.Dir, label, opts)
 }
 
 // resolve gives the exercise as the checker's tree sees it (its kernel variant of the code).
