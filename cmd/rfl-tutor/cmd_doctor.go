@@ -28,7 +28,7 @@ Exit status: 0 when nothing fails (warnings allowed), 1 otherwise.`,
 			}
 			tree, findErr := kernel.Find(a.treeOptions(c))
 			rep := doctor.Run(cmd.Context(), doctor.Input{Tree: tree, FindErr: findErr, Course: c,
-				WorkspaceDir: a.workspace().Root(), Others: knownTrees(tree)})
+				WorkspaceDir: a.workspace().Root(), Others: kernel.Known(tree)})
 			if asJSON {
 				if err := rep.WriteJSON(a.stdout); err != nil {
 					return err

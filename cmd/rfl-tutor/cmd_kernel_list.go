@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -53,7 +52,7 @@ use: --kdir, else $KDIR, else kdir: in the config file, else the newest ready pr
 			if selErr != nil && a.kdir != "" {
 				return exit.UsageErr(selErr)
 			}
-			trees := knownTrees(selected)
+			trees := kernel.Known(selected)
 			rows := make([]listedTree, 0, len(trees))
 			for _, t := range trees {
 				r := listedTree{Dir: t.Dir, Release: t.Release, Prepared: t.Meta != nil, Rustc: t.RustcVersionText,
@@ -128,15 +127,6 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// knownTrees is every prepared tree, with the selected one first when it is elsewhere.
-func knownTrees(selected *kernel.Tree) []*kernel.Tree {
-	trees := kernel.Prepared(kernel.CacheDir())
-	if selected != nil && !slices.ContainsFunc(trees, func(t *kernel.Tree) bool { return t.Dir == selected.Dir }) {
-		trees = append([]*kernel.Tree{selected}, trees...)
-	}
-	return trees
 }
 
 func (a *app) kernelUseCmd() *cobra.Command {

@@ -63,7 +63,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		Workspace: sess.Workspace,
 		Progress:  sess.Store,
 		Doctor: func(ctx context.Context, t *kernel.Tree) *doctor.Report {
-			in := doctor.Input{Tree: t, Course: c, WorkspaceDir: sess.Workspace.Root(), Others: knownTrees(t)}
+			in := doctor.Input{Tree: t, Course: c, WorkspaceDir: sess.Workspace.Root(), Others: kernel.Known(t)}
 			if t == nil {
 				in.FindErr = treeErr
 			}
@@ -81,7 +81,7 @@ type treeSwitcher struct {
 
 func (s treeSwitcher) Trees() []tui.TreeChoice {
 	var out []tui.TreeChoice
-	for _, t := range knownTrees(s.start) {
+	for _, t := range kernel.Known(s.start) {
 		ch := tui.TreeChoice{Tree: t}
 		if err := t.RustReady(); err != nil {
 			ch.NotReady = err.Error()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -192,4 +193,14 @@ func newestReady(cacheDir string, want []course.ConfigOption) *Tree {
 		}
 	}
 	return fallback
+}
+
+// Known is every tree the learner can choose from: the prepared ones in the cache, with the
+// selected one first when it lives elsewhere (--kdir, $KDIR, the config).
+func Known(selected *Tree) []*Tree {
+	trees := Prepared(CacheDir())
+	if selected != nil && !slices.ContainsFunc(trees, func(t *Tree) bool { return t.Dir == selected.Dir }) {
+		trees = append([]*Tree{selected}, trees...)
+	}
+	return trees
 }

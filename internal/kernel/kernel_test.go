@@ -559,3 +559,30 @@ func unameRelease(t *testing.T) string {
 	}
 	return unix.ByteSliceToString(u.Release[:])
 }
+
+func TestKnown(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	cache := CacheDir()
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prepared := filepath.Join(cache, "6.12.117-aaaa")
+	os.Rename(readyTree(t, ""), prepared)
+	if err := WriteMeta(prepared, &Meta{Date: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := Open(readyTree(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Known(nil); len(got) != 1 || got[0].Dir != prepared {
+		t.Fatalf("Known(nil) = %v", got)
+	}
+	got := Known(elsewhere)
+	if len(got) != 2 || got[0].Dir != elsewhere.Dir || got[1].Dir != prepared {
+		t.Fatalf("Known(elsewhere) = %v: want it first, then the prepared tree", got)
+	}
+	if again := Known(got[1]); len(again) != 1 {
+		t.Errorf("a selected prepared tree is listed twice: %v", again)
+	}
+}
