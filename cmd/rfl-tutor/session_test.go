@@ -148,3 +148,20 @@ func TestCLIPassCompletesTheLesson(t *testing.T) {
 		t.Errorf("progress does not say 2 attempts:\n%s", out)
 	}
 }
+
+// A tree doctor would fail is no verdict on the learner: exit 2 with the fix, no attempt.
+func TestBrokenTreeIsAnEnvironmentError(t *testing.T) {
+	isolate(t)
+	tree := fakePreparedTree(t, t.TempDir(), "6.12.117", []string{"RUST", "MODULES"}, time.Now())
+	if err := os.Remove(filepath.Join(tree, "rust/libkernel.rmeta")); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := cli(t, "check", "hello-module", "--kdir", tree)
+	if code != 2 || !strings.Contains(errOut, "rust/libkernel.rmeta is missing") || !strings.Contains(errOut, "rfl-tutor doctor") {
+		t.Fatalf("exit %d, stderr %q: want 2, naming the missing metadata and doctor", code, errOut)
+	}
+	out, _, _ := cli(t, "progress", "--json")
+	if strings.Contains(out, `"attempts": 1`) {
+		t.Errorf("a broken tree counted as an attempt:\n%s", out)
+	}
+}

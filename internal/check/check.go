@@ -206,6 +206,21 @@ func (c *Checker) Tree() *kernel.Tree { return c.tree }
 // ErrUnavailable means the exercise cannot be built on this tree (version range or config).
 var ErrUnavailable = errors.New("exercise unavailable on this kernel tree")
 
+// ErrEnvironment means the tree or the toolchain cannot build any module (a half-copied tree,
+// missing Rust metadata, no rustc that fits): no verdict on the learner's code, and no attempt.
+var ErrEnvironment = errors.New("the kernel tree cannot build modules")
+
+// environmentFault is the diagnostic of a failed build that says the tree, not the module, is
+// broken: the kernel crate missing (E0463) or built by another rustc (E0514), "" when none.
+func environmentFault(diags []diag.Diagnostic) string {
+	for _, d := range diags {
+		if d.Code == "E0514" || d.Code == "E0463" && (strings.Contains(d.Message, "`kernel`") || strings.Contains(d.Message, "`core`")) {
+			return d.String()
+		}
+	}
+	return ""
+}
+
 // Check judges the learner's files in dir.
 func (c *Checker) Check(ctx context.Context, ex *course.Exercise, dir string, opts Options) (*Verdict, error) {
 	files, err := readFolder(dir)
@@ -262,6 +277,9 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 	ex = c.resolve(ex)
 	if reason := kernel.Unavailable(c.tree, ex.Snippet); reason != "" {
 		return nil, fmt.Errorf("%w: %s", ErrUnavailable, reason)
+	}
+	if err := c.tree.ModulesReady(); err != nil {
+		return nil, fmt.Errorf("%w: %v; `rfl-tutor doctor` says how to fix it", ErrEnvironment, err)
 	}
 	emit := opts.OnEvent
 	if emit == nil {
@@ -328,6 +346,9 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		}
 		v.Command, v.ExitCode, v.Output = res.Command, res.ExitCode, string(res.Output)
 		b.Diagnostics = diag.Parse(res.Output, diag.Options{PathMap: map[string]string{res.ScratchDir: dir}})
+		if fault := environmentFault(b.Diagnostics); res.ExitCode != 0 && fault != "" {
+			return nil, fmt.Errorf("%w: %s; `rfl-tutor doctor` says how to fix it", ErrEnvironment, fault)
+		}
 		b.ExitCode, b.TimedOut = res.ExitCode, res.TimedOut
 		b.duration = time.Since(buildStart)
 		if res.ExitCode == 0 && len(res.Kos) > 0 {

@@ -219,6 +219,19 @@ func (e *NotReadyError) Error() string {
 		e.Dir, strings.Join(e.Problems, "; "))
 }
 
+// ModulesReady is RustReady and, for a tree that names its rustc, an installed rustc that is
+// that one: everything a module build needs before it can say anything about the module. What
+// it reports is the environment's fault, never the learner's.
+func (t *Tree) ModulesReady() error {
+	if err := t.RustReady(); err != nil {
+		return err
+	}
+	if t.RustcVersionText != "" && t.Rustc == "" {
+		return &NotReadyError{t.Dir, []string{fmt.Sprintf("no installed rustc is the tree's %q (modules would fail with E0514)", t.RustcVersionText)}}
+	}
+	return nil
+}
+
 // RustReady returns nil when Rust modules can be built against t, else a *NotReadyError
 // listing what is missing.
 func (t *Tree) RustReady() error {
