@@ -114,8 +114,8 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 	f.BoolVar(&asJSON, "json", false, "print the verdict as JSON")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not stream the build output")
 	f.BoolVar(&noCache, "no-cache", false, "build even if nothing changed since the last check")
-	f.DurationVar(&timeout, "timeout", 5*time.Minute, "give up on a build after this `duration`")
-	f.DurationVar(&bootTimeout, "boot-timeout", check.DefaultBootTimeout, "stop the boot stage's guest after this `duration` (a module that hangs fails)")
+	durationFlag(f, &timeout, "timeout", 5*time.Minute, "give up on a build after this `duration`")
+	durationFlag(f, &bootTimeout, "boot-timeout", check.DefaultBootTimeout, "stop the boot stage's guest after this `duration` (a module that hangs fails)")
 	f.BoolVar(&noBoot, "no-boot", false, "skip the boot stage (reported as skipped)")
 	return cmd
 }

@@ -110,7 +110,7 @@ load, no kernel tree, or another environment problem.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().BoolVar(&writeIDs, "write-ids", false, "write lessons/ids.lock from the course's ids before checking")
 	cmd.Flags().BoolVar(&bootToo, "boot", false, "also boot every solution under QEMU (the boot stage)")
-	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", check.DefaultBootTimeout, "with --boot, stop a guest after this `duration`")
+	durationFlag(cmd.Flags(), &bootTimeout, "boot-timeout", check.DefaultBootTimeout, "with --boot, stop a guest after this `duration`")
 	return cmd
 }
 

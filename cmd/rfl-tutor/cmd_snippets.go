@@ -37,7 +37,7 @@ func (f *libraryFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.kdirs, "kdir", nil, "kernel tree to build against; repeat for several (default: the configured tree)")
 	fl.IntVarP(&f.jobs, "jobs", "j", 0, "compilers to run at once, shared by all trees (default: the number of CPUs)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "build every snippet even when its result is cached")
-	fl.DurationVar(&f.timeout, "timeout", library.DefaultTimeout, "give up on one snippet's build after this `duration`")
+	durationFlag(fl, &f.timeout, "timeout", library.DefaultTimeout, "give up on one snippet's build after this `duration`")
 }
 
 // trees opens every --kdir tree, or finds the configured one. A tree that cannot build Rust

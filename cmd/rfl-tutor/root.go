@@ -126,7 +126,7 @@ func (a *app) isTerminal() bool {
 
 // color reports whether output may carry ANSI colour.
 func (a *app) color() bool {
-	if a.noColor || os.Getenv("NO_COLOR") != "" {
+	if a.noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	return a.isTerminal()

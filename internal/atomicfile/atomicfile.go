@@ -10,6 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 )
 
 // Write puts data at path with mode perm. It writes a uniquely named temporary file beside path
@@ -22,7 +25,7 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 	}
 	_, err = tmp.Write(data)
 	if err == nil {
-		err = tmp.Chmod(perm) // CreateTemp makes 0600 files
+		err = tmp.Chmod(Mode(perm)) // CreateTemp makes 0600 files
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -64,4 +67,34 @@ func WriteJSON(path string, v any, perm fs.FileMode) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return Write(path, append(b, '\n'), perm)
+}
+
+// Mode is perm less the process's umask: the mode open(2) gives a new file, for files made
+// through a temporary file and a chmod (which ignores the umask).
+func Mode(perm fs.FileMode) fs.FileMode { return perm &^ umask() }
+
+var (
+	umaskOnce sync.Once
+	umaskBits fs.FileMode
+)
+
+// umask is the process's file mode creation mask, read from /proc/self/status (setting it to
+// read it, as umask(2) must, would race with other goroutines creating files). 022 when the
+// kernel does not say.
+func umask() fs.FileMode {
+	umaskOnce.Do(func() {
+		umaskBits = 0o022
+		b, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if n, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					umaskBits = fs.FileMode(n)
+				}
+			}
+		}
+	})
+	return umaskBits
 }

@@ -1,8 +1,10 @@
 package atomicfile
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -19,8 +21,8 @@ func TestWriteReplacesWholeAndLeavesNoTemp(t *testing.T) {
 		}
 	}
 	st, _ := os.Stat(p)
-	if st.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	if want := fs.FileMode(0o644) &^ umask(); st.Mode().Perm() != want {
+		t.Errorf("mode %v, want %v", st.Mode().Perm(), want)
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("leftover files: %v", ents)
@@ -70,4 +72,30 @@ func TestJSONRoundTrip(t *testing.T) {
 	if found, err := ReadJSON(path, &got); !found || err == nil {
 		t.Fatalf("a torn record: found %v, err %v", found, err)
 	}
+}
+
+// Files get the mode asked for, less the umask, as any file the process creates.
+func TestWriteHonoursTheUmask(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	if err := Write(path, []byte("x"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fs.FileMode(0o666) &^ umask(); st.Mode().Perm() != want {
+		t.Errorf("mode %v, want %v (umask %v)", st.Mode().Perm(), want, umask())
+	}
+	if umask() != readUmaskForTest(t) {
+		t.Errorf("umask() = %v, the process has %v", umask(), readUmaskForTest(t))
+	}
+}
+
+// readUmaskForTest asks the kernel the slow way (set and restore), fine in a test.
+func readUmaskForTest(t *testing.T) fs.FileMode {
+	t.Helper()
+	old := syscall.Umask(0)
+	syscall.Umask(old)
+	return fs.FileMode(old)
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/lock"
 )
 
@@ -108,7 +109,7 @@ func writeIfChanged(dst string, data []byte) error {
 	}
 	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), atomicfile.Mode(0o644))); err != nil {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("build: copy source: %w", err)
 	}

@@ -101,6 +101,17 @@ func (ld *loader) loadSnippet(id string) {
 	}
 
 	hasSrc, hasStarter := assembleFiles(s, rel)
+	starters := []map[string]string{s.StarterFiles}
+	for _, v := range s.Variants {
+		starters = append(starters, v.StarterFiles)
+	}
+	for _, files := range starters {
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			if strings.Contains(name, "/") || !LearnerFile(name) {
+				ld.ps.add(files[name], 0, "a starter holds only the learner's files, side by side: Kbuild, Makefile, .rs, .c and .h (no subfolders, hidden or backup files)")
+			}
+		}
+	}
 	if !hasSrc {
 		ld.ps.add(meta, 1, "no src/ folder: the snippet's reference code (a solution, or what a lesson shows) goes in src/")
 	}

@@ -478,3 +478,24 @@ func ExampleProblems() {
 	// lessons: no lessons: a lesson is a .md file with front matter (see the format in lessons/README.md)
 	// lessons/course.yaml:3: reveal must be after-pass, always or never, not "later"
 }
+
+// A starter file no learner could receive (a subfolder, an editor backup) is the pack's error
+// at load time, not every learner command's later.
+func TestStarterFileNamesValidated(t *testing.T) {
+	for _, name := range []string{"sub/helper.rs", "hello.rs~", "#hello.rs#", "notes.txt"} {
+		t.Run(name, func(t *testing.T) {
+			pack := copyPack(t, "good")
+			p := filepath.Join(pack, "snippets", "hello", "starter", name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte("// x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := loadDir(t, pack)
+			if err == nil || !strings.Contains(err.Error(), "a starter holds only the learner's files") || !strings.Contains(err.Error(), name) {
+				t.Fatalf("loading a starter with %s: %v", name, err)
+			}
+		})
+	}
+}

@@ -9,9 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/watch"
-	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
 )
 
 // diagFile is the file a diagnostic points into, in the learner's folder when it is there.
@@ -82,7 +82,7 @@ func (p *exercisePane) startWatch() tea.Cmd {
 	p.watchGen++
 	gen, dir, exID := p.watchGen, p.dir, p.ex.ID
 	return func() tea.Msg {
-		w, err := watch.New(dir, watch.Options{Ignore: func(name string) bool { return !workspace.LearnerFile(name) }})
+		w, err := watch.New(dir, watch.Options{Ignore: func(name string) bool { return !course.LearnerFile(name) }})
 		return watchStartedMsg{forPane: forPane{exID}, gen: gen, w: w, err: err}
 	}
 }

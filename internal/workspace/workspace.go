@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
@@ -119,8 +121,8 @@ func createNew(dir, name string, data []byte) (bool, error) {
 		tmp.Close()
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
-	// CreateTemp makes 0600 files; learner sources are ordinary files.
-	if err := tmp.Chmod(0o644); err != nil {
+	// CreateTemp makes 0600 files; learner sources are ordinary files, as the umask has them.
+	if err := tmp.Chmod(atomicfile.Mode(0o644)); err != nil {
 		tmp.Close()
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
@@ -217,7 +219,17 @@ func ReadFiles(dir string) (map[string][]byte, error) {
 	}
 	files := make(map[string][]byte)
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !LearnerFile(e.Name()) {
+		if !course.LearnerFile(e.Name()) {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			// A link is followed while it stays in the folder (a learner's own alias); one
+			// leading elsewhere is refused by name, rather than skipped into a puzzling
+			// "No rule to make target".
+			if err := linkInside(dir, e.Name()); err != nil {
+				return nil, err
+			}
+		} else if !e.Type().IsRegular() {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -227,24 +239,6 @@ func ReadFiles(dir string) (map[string][]byte, error) {
 		files[e.Name()] = data
 	}
 	return files, nil
-}
-
-// LearnerFile is the one rule for which files in an exercise folder are the learner's work: what
-// Kbuild builds a module from (Rust and C sources, headers, Kbuild, Makefile). Never hidden files
-// (vim's .x.swp, emacs's .#x locks, Kbuild's .x.cmd), editor backups (x~, #x#) or build products.
-// Checks judge these files, the watch reacts to them, starters may only ship them.
-func LearnerFile(name string) bool {
-	switch {
-	case strings.HasPrefix(name, "."), strings.HasSuffix(name, "~"), strings.HasPrefix(name, "#"):
-		return false
-	case name == "Kbuild", name == "Makefile":
-		return true
-	}
-	switch filepath.Ext(name) {
-	case ".rs", ".c", ".h":
-		return !strings.HasSuffix(name, ".mod.c") // modpost's generated source
-	}
-	return false
 }
 
 // checkIDs refuses ids that are not a single visible path element, so that no id can point
@@ -262,7 +256,7 @@ func checkIDs(courseID, exerciseID string) error {
 func fileNames(files map[string][]byte) ([]string, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
-		if !plainName(name) || !LearnerFile(name) {
+		if !plainName(name) || !course.LearnerFile(name) {
 			return nil, fmt.Errorf("invalid starter file name %q", name)
 		}
 		names = append(names, name)
@@ -273,4 +267,24 @@ func fileNames(files map[string][]byte) ([]string, error) {
 
 func plainName(s string) bool {
 	return s != "" && !strings.HasPrefix(s, ".") && !strings.ContainsAny(s, `/\`+"\x00")
+}
+
+// linkInside checks that the symlink name in dir leads to a regular file inside dir.
+func linkInside(dir, name string) error {
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("read exercise folder: %w", err)
+	}
+	target, err := filepath.EvalSymlinks(filepath.Join(dir, name))
+	if err != nil {
+		return fmt.Errorf("%s is a link that leads nowhere (%v): put the file itself in %s", name, err, dir)
+	}
+	rel, err := filepath.Rel(realDir, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("%s is a link to %s, outside your exercise folder: copy the file into %s instead", name, target, dir)
+	}
+	if st, err := os.Stat(target); err != nil || !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is a link to %s, which is not a file", name, target)
+	}
+	return nil
 }

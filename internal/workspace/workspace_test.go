@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 )
 
 var starter = map[string][]byte{
@@ -41,8 +43,8 @@ func TestEnsureCreatesStarter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o644 {
-		t.Errorf("starter mode = %v, want 0644", fi.Mode().Perm())
+	if want := atomicfile.Mode(0o644); fi.Mode().Perm() != want {
+		t.Errorf("starter mode = %v, want %v (0644 less the umask)", fi.Mode().Perm(), want)
 	}
 }
 
@@ -188,11 +190,15 @@ func TestFilesSkipsNoise(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := slices.Sorted(maps.Keys(got))
+	if string(got["link.rs"]) != "hello.rs" {
+		t.Errorf("a link inside the folder is not followed: %q", got["link.rs"])
+	}
+	keep = append(keep, "link.rs")
 	slices.Sort(keep)
 	if !slices.Equal(names, keep) {
 		t.Errorf("Files = %q, want %q", names, keep)
 	}
-	for _, name := range keep {
+	for _, name := range slices.DeleteFunc(slices.Clone(keep), func(n string) bool { return n == "link.rs" }) {
 		if string(got[name]) != name {
 			t.Errorf("%s = %q", name, got[name])
 		}
@@ -254,15 +260,30 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-func TestLearnerFile(t *testing.T) {
-	for name, want := range map[string]bool{
-		"Kbuild": true, "Makefile": true, "hello_module.rs": true, "mixed_sum.c": true, "mixed_sum.h": true,
-		".hello.rs.swp": false, "hello.rs~": false, "#hello.rs#": false, ".#hello.rs": false,
-		"hello.o": false, "hello.ko": false, "hello.mod": false, "hello.mod.c": false, ".hello.o.cmd": false,
-		"modules.order": false, "Module.symvers": false, "notes.txt": false, "4913": false,
-	} {
-		if got := LearnerFile(name); got != want {
-			t.Errorf("LearnerFile(%q) = %v, want %v", name, got, want)
-		}
+func TestFilesRefusesLinksOutside(t *testing.T) {
+	w := New(t.TempDir())
+	dir := w.Dir("c", "e")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(t.TempDir(), "id_rsa.rs")
+	if err := os.WriteFile(secret, []byte("key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "helper.rs")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.Files("c", "e")
+	if err == nil || !strings.Contains(err.Error(), "helper.rs is a link to") || !strings.Contains(err.Error(), "outside your exercise folder") {
+		t.Fatalf("a link outside the folder: %v", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "helper.rs")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("gone.rs", filepath.Join(dir, "helper.rs")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Files("c", "e"); err == nil || !strings.Contains(err.Error(), "leads nowhere") {
+		t.Fatalf("a dangling link: %v", err)
 	}
 }
