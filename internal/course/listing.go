@@ -45,6 +45,9 @@ func (ld *loader) readDir(dir string) ([]entry, error) {
 		} else if !e.dir && !de.Type().IsRegular() {
 			continue
 		}
+		if !e.dir && !ld.sizeOK(e.path) {
+			continue
+		}
 		out = append(out, e)
 	}
 	return out, nil
@@ -106,4 +109,29 @@ func (ld *loader) rootOK(name string) bool {
 	}
 	info, err := fs.Stat(ld.fsys, name)
 	return err == nil && info.IsDir()
+}
+
+// Limits on a pack's size: lessons and code are text, and a pack is read whole on every start,
+// so a huge file is a mistake or an attack, not content.
+const (
+	MaxPackFile = 1 << 20  // one file
+	MaxPackSize = 32 << 20 // every file together
+)
+
+// sizeOK counts a file against the limits; one over them is reported and left out.
+func (ld *loader) sizeOK(p string) bool {
+	info, err := fs.Stat(ld.fsys, p)
+	if err != nil {
+		return true // reported where the file is read
+	}
+	if info.Size() > MaxPackFile {
+		ld.ps.add(p, 0, "%d KiB: a pack's files may be %d KiB at most (lessons and code are text)", info.Size()>>10, MaxPackFile>>10)
+		return false
+	}
+	ld.size += info.Size()
+	if ld.size > MaxPackSize && !ld.tooBig {
+		ld.tooBig = true
+		ld.ps.add(p, 0, "the pack is over %d MiB with this file: a pack may hold %d MiB at most", MaxPackSize>>20, MaxPackSize>>20)
+	}
+	return !ld.tooBig
 }

@@ -53,6 +53,9 @@ type loader struct {
 	// link is reported once however often it is met.
 	checked           map[string]bool
 	courseConfigLines []int
+	// size is the bytes of the files listed so far, against MaxPackSize.
+	size   int64
+	tooBig bool
 }
 
 func (ld *loader) loadSnippets() {

@@ -1,6 +1,7 @@
 package course
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -497,5 +498,29 @@ func TestStarterFileNamesValidated(t *testing.T) {
 				t.Fatalf("loading a starter with %s: %v", name, err)
 			}
 		})
+	}
+}
+
+func TestPackSizeLimits(t *testing.T) {
+	pack := copyPack(t, "good")
+	big := filepath.Join(pack, "lessons", "50-huge.md")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("a"), MaxPackFile+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := loadDir(t, pack)
+	if err == nil || !strings.Contains(err.Error(), "50-huge.md") || !strings.Contains(err.Error(), "a pack's files may be 1024 KiB at most") {
+		t.Fatalf("a 1 MiB lesson: %v", err)
+	}
+	if err := os.Remove(big); err != nil {
+		t.Fatal(err)
+	}
+	for i := range MaxPackSize/MaxPackFile + 1 {
+		p := filepath.Join(pack, "snippets", "hello", "src", fmt.Sprintf("filler%02d.rs", i))
+		if err := os.WriteFile(p, bytes.Repeat([]byte("/"), MaxPackFile), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := loadDir(t, pack); err == nil || !strings.Contains(err.Error(), "a pack may hold 32 MiB at most") {
+		t.Fatalf("a 33 MiB pack: %v", err)
 	}
 }
