@@ -32,10 +32,12 @@ go tool staticcheck ./...
 # Dead code must not come back. internal/testkernel is the one package only tests use (it hands
 # them the real tree), so the program's call graph alone lists it; with the tests as roots
 # nothing may be unreachable.
-dead=$( (go tool deadcode ./... | grep -v '^internal/testkernel/'; go tool deadcode -test ./...) || true)
-if [ -n "$dead" ]; then
+# A deadcode run that fails (it cannot load the packages) stops the script here (set -e, pipefail).
+dead_prog=$(go tool deadcode ./... | { grep -v '^internal/testkernel/' || true; })
+dead_test=$(go tool deadcode -test ./...)
+if [ -n "$dead_prog$dead_test" ]; then
 	echo "dead code:" >&2
-	echo "$dead" >&2
+	printf '%s\n' "$dead_prog" "$dead_test" | grep -v '^$' >&2
 	exit 1
 fi
 

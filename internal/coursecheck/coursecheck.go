@@ -83,7 +83,8 @@ type Report struct {
 	Notes    []string      `json:"notes,omitempty"`
 	Stats    library.Stats `json:"stats"`
 	Duration time.Duration `json:"duration_ns"`
-	// Booted says solutions were booted (CheckWithBoot); otherwise their boot stage is skipped.
+	// Booted says solutions were booted (Check with boot options); otherwise their boot stage is
+	// skipped.
 	Booted bool `json:"booted"`
 }
 
