@@ -34,6 +34,9 @@ type Request struct {
 	WorkDir string
 	// Output, when set, receives the console as it arrives (CRLF line ends, as the guest sent).
 	Output func([]byte)
+	// Keep lists texts the caller judges the console by (expected lines): a kernel line holding
+	// one is kept in the transcript however much the guest prints.
+	Keep []string
 }
 
 // Result is what a boot showed.
@@ -99,7 +102,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	cmd.Stdin = nil // /dev/null: nothing types on the console
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &stderr, left: 16 << 10}
-	res := &Result{Transcript: NewTranscript(nonce), Command: req.QEMU + " " + strings.Join(args, " ")}
+	res := &Result{Transcript: NewTranscript(nonce, req.Keep...), Command: req.QEMU + " " + strings.Join(args, " ")}
 	finished := make(chan struct{}) // init said "done"
 	cmd.Stdout = &console{transcript: res.Transcript, output: req.Output, finished: finished}
 	// Its own process group, so ending the boot kills QEMU and anything it started. No grace:

@@ -3,6 +3,7 @@ package boot
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -156,6 +157,45 @@ func TestTranscriptBoundsAFlood(t *testing.T) {
 	}
 	if !tr.Done || !tr.Unit("ex").Ended || !tr.Unit("ex").Actions[0].Done {
 		t.Error("frames after the flood were lost")
+	}
+}
+
+// A flood keeps its head, its tail before each frame, every line that is judged (the expected
+// ones, a report in the middle of it) and says how many it dropped.
+func TestTranscriptKeepsWhatIsJudgedInAFlood(t *testing.T) {
+	tr := NewTranscript("abc", "m: Goodbye")
+	w := func(s string) { _, _ = tr.Write([]byte(s)) }
+	w("rfl:abc:ready\nrfl:abc:begin:ex\nrfl:abc:insmod:m\n")
+	const flood = 25000
+	for i := range flood {
+		w(fmt.Sprintf("[ 1.0] m: line %d\n", i))
+		if i == 12000 {
+			w("[ 1.1] ------------[ cut here ]------------\n[ 1.1] WARNING: CPU: 0 PID: 25 at m.rs:9 init\n[ 1.1] Call Trace:\n[ 1.1] ---[ end trace 0000000000000000 ]---\n")
+		}
+	}
+	w("rfl:abc:insmod-rc:0\nrfl:abc:rmmod:m\n[ 2.0] m: Goodbye from Rust!\nrfl:abc:rmmod-rc:0\nrfl:abc:end:ex\nrfl:abc:done\n")
+	tr.Close()
+
+	text := strings.Join(tr.Render(0, len(tr.Lines)-1), "\n")
+	for _, want := range []string{"m: line 0\n", fmt.Sprintf("m: line %d\n", headLines-3), fmt.Sprintf("m: line %d\n", flood-1),
+		"m: Goodbye from Rust!", "[ cut here ]", "WARNING: CPU: 0", "---[ end trace"} {
+		if !strings.Contains(text+"\n", want) {
+			t.Errorf("the kept transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "m: line 10000\n") {
+		t.Error("the middle of the flood was kept")
+	}
+	kept := tr.kernel - tr.Dropped
+	if tr.Dropped < flood-headLines-2*tailLines-10 || kept > headLines+2*tailLines+20 { // the tail before the report and before the next frame
+		t.Errorf("dropped %d of %d kernel lines, kept %d", tr.Dropped, tr.kernel, kept)
+	}
+	if p := tr.Problems(0, -1); len(p) != 1 || p[0].Kind != "WARNING" {
+		t.Errorf("problems in the flood: %+v", p)
+	}
+	u := tr.Unit("ex")
+	if rm := u.Action("rmmod", ""); rm == nil || !rm.Done || tr.Lines[rm.From].Kind != Marker {
+		t.Fatalf("the unload after the flood: %+v", rm)
 	}
 }
 

@@ -70,8 +70,10 @@ func (u *UnitRun) Action(kind, arg string) *Action {
 // Transcript is the parsed serial console of one boot. Feed it output as it arrives.
 type Transcript struct {
 	Lines []Line
-	// Dropped counts kernel lines not kept because Lines reached its limit (markers and
-	// action output are always kept, so the verdict never loses its evidence).
+	// Dropped counts the kernel lines not kept: a flood keeps its first headLines, its last
+	// tailLines before each of init's frames (and at the end), and every line that is judged
+	// (init's frames and action output, kernel reports, the lines Keep names); the rest is
+	// counted here.
 	Dropped int
 	// Ready says init started; Done says it finished the whole plan.
 	Ready, Done bool
@@ -81,19 +83,28 @@ type Transcript struct {
 	partial []byte
 	cur     *UnitRun
 	act     *Action
+
+	keep     []string // kernel lines containing one of these are always kept
+	kernel   int      // kernel lines seen
+	tail     []Line   // the last kernel lines not kept yet, oldest first (bounded)
+	inReport int      // lines of a kernel report still to keep whole
 }
 
-// Limits keep a flooding module from exhausting memory: the console of a normal boot is about
-// 120 lines.
+// Limits keep a flooding module from exhausting memory and the verdict readable: the console
+// of a normal boot is about 120 lines.
 const (
-	maxLines       = 20000
+	headLines      = 2000  // the first kernel lines, always kept
+	tailLines      = 200   // kept before each frame and at the end
+	maxLines       = 20000 // kept in all, judged lines included
 	maxActionLines = 500
 	maxLineBytes   = 4096
 )
 
 // NewTranscript returns an empty transcript for a boot whose init frames its lines with nonce.
-func NewTranscript(nonce string) *Transcript {
-	return &Transcript{prefix: "rfl:" + nonce + ":"}
+// A kernel line containing one of keep (what the verdict looks for) is kept however much the
+// guest prints.
+func NewTranscript(nonce string, keep ...string) *Transcript {
+	return &Transcript{prefix: "rfl:" + nonce + ":", keep: keep}
 }
 
 // Write feeds console output; it never fails.
@@ -121,12 +132,14 @@ func (t *Transcript) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// Close takes a last line that had no newline (the guest stopped mid-line).
+// Close takes a last line that had no newline (the guest stopped mid-line) and keeps the latest
+// lines held back: what the guest printed last, when it hung or stopped.
 func (t *Transcript) Close() {
 	if len(t.partial) > 0 {
 		t.line(t.partial)
 		t.partial = nil
 	}
+	t.flush()
 }
 
 var stampRE = regexp.MustCompile(`^\[\s*(\d+\.\d+)\]\s?`)
@@ -149,10 +162,61 @@ func (t *Transcript) line(raw []byte) {
 	if strings.TrimSpace(s) == "" && l.Stamp == "" {
 		return
 	}
-	t.add(l, false)
+	t.kernelLine(l)
 }
 
-// add keeps a line unless the limit is reached (markers and output are always kept).
+// kernelLine keeps a kernel line, or holds it among the latest ones, or drops it.
+func (t *Transcript) kernelLine(l Line) {
+	t.kernel++
+	if t.judged(l.Text) || t.kernel <= headLines {
+		t.flush()
+		t.add(l, false)
+		return
+	}
+	if len(t.tail) == tailLines {
+		t.tail = t.tail[1:]
+		t.Dropped++
+	}
+	t.tail = append(t.tail, l)
+}
+
+// judged says whether the verdict may look at a kernel line: one the exercise expects, or part
+// of a kernel report (its headline, the "cut here" before it, up to its end marker).
+func (t *Transcript) judged(text string) bool {
+	for _, k := range t.keep {
+		if k != "" && strings.Contains(text, k) {
+			return true
+		}
+	}
+	bare := stripPrefix(text)
+	if strings.Contains(bare, "[ cut here ]") {
+		return true
+	}
+	for _, p := range problemPatterns {
+		if p.re.MatchString(bare) {
+			t.inReport = maxExcerpt
+			return true
+		}
+	}
+	if t.inReport > 0 {
+		t.inReport--
+		if excerptEnd.MatchString(bare) {
+			t.inReport = 0
+		}
+		return true
+	}
+	return false
+}
+
+// flush keeps the held latest lines: what came just before a frame or a judged line.
+func (t *Transcript) flush() {
+	for _, l := range t.tail {
+		t.add(l, false)
+	}
+	t.tail = t.tail[:0]
+}
+
+// add keeps a line unless the overall limit is reached (markers and output are always kept).
 func (t *Transcript) add(l Line, always bool) {
 	if !always && len(t.Lines) >= maxLines {
 		t.Dropped++
@@ -174,10 +238,12 @@ func (t *Transcript) marker(l Line, event string) {
 		if t.act != nil && len(t.act.Output) < maxActionLines {
 			t.act.Output = append(t.act.Output, arg)
 		}
+		t.flush()
 		t.add(l, true)
 		return
 	}
 	l.Kind, l.Text = Marker, event
+	t.flush()
 	t.add(l, true)
 	idx := len(t.Lines) - 1
 	switch name {

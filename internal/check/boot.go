@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ func (c *Checker) runBoot(ctx context.Context, ex *course.Exercise, b Built, scr
 		Units:   []boot.Unit{BootUnit(ex, b)},
 		Timeout: timeout, WorkDir: scratch,
 		Output: func(p []byte) { emit(Output{Data: p, Source: SourceBoot}) },
+		Keep:   append(slices.Clone(ex.Success.Log), ex.Success.UnloadLog...),
 	})
 	return run
 }
@@ -167,7 +169,7 @@ func bootStage(ex *course.Exercise, built bool, run *BootRun) StageResult {
 	if u == nil || !u.Ended {
 		return fail("the guest did not report on the module (init ended early)", tail(tr.Render(from, len(tr.Lines)-1), 40))
 	}
-	log := tr.Render(u.From, u.To)
+	log := keptLog(tr, u.From, u.To)
 
 	ins := u.Action("insmod", "")
 	if ins == nil {
@@ -230,8 +232,33 @@ func bootStage(ex *course.Exercise, built bool, run *BootRun) StageResult {
 	if n > 0 {
 		r.Reason += fmt.Sprintf(", %d expected log line(s) printed", n)
 	}
+	if tr.Dropped > 0 {
+		r.Reason += fmt.Sprintf("; %d console line(s) of a flood not kept in the log", tr.Dropped)
+	}
 	r.Log = log
 	return r
+}
+
+// maxLog bounds the log a verdict carries (printed, shown, cached): a flood is the head and the
+// tail of what was kept, with the count of what is left out between them.
+const maxLog = 200
+
+// keptLog renders lines [from, to] of tr for a verdict: at most maxLog, the middle of a flood
+// left out and counted, and a first line saying how many console lines the transcript itself
+// did not keep.
+func keptLog(tr *boot.Transcript, from, to int) []string {
+	lines := tr.Render(from, to)
+	var out []string
+	if tr.Dropped > 0 {
+		out = append(out, fmt.Sprintf("(the guest printed %d more console line(s) than were kept: the first and last ones, and every line judged, are here)", tr.Dropped))
+	}
+	if len(lines) <= maxLog {
+		return append(out, lines...)
+	}
+	half := maxLog / 2
+	out = append(out, lines[:half]...)
+	out = append(out, fmt.Sprintf("… %d line(s) not shown …", len(lines)-2*half))
+	return append(out, lines[len(lines)-half:]...)
 }
 
 // judgeSteps checks each step's action: it ran, succeeded, and a read printed what is expected.

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,6 +125,31 @@ func TestBootMissingExitLineFailsWithTheLog(t *testing.T) {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
 		}
+	}
+}
+
+// A module that prints 25,000 lines in init and its farewell in Drop passes: the expected lines
+// are judged on everything the guest printed, and the verdict says how much of the flood it
+// did not keep.
+func TestBootLogFloodKeepsTheVerdictRight(t *testing.T) {
+	v, r := checkPlanted(t, "log_flood.rs", Options{BootTimeout: 2 * time.Minute})
+	if r.Status != Pass {
+		t.Fatalf("the flood failed the boot stage: %s\n%s", r.Reason, strings.Join(tail(r.Log, 20), "\n"))
+	}
+	if !strings.Contains(r.Reason, "console line(s) of a flood not kept in the log") {
+		t.Errorf("the verdict does not say lines were dropped: %q", r.Reason)
+	}
+	if len(r.Log) > maxLog+2 {
+		t.Errorf("the verdict carries %d log lines", len(r.Log))
+	}
+	log := logText(r)
+	for _, want := range []string{"more console line(s) than were kept", "flood line 0", "flood line 24999", "hello_module: Goodbye from Rust!"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+	if b, err := json.Marshal(v); err != nil || len(b) > 256<<10 {
+		t.Errorf("the verdict is %d bytes (%v): it is cached and printed, it must stay small", len(b), err)
 	}
 }
 

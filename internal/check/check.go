@@ -349,7 +349,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		if fault := environmentFault(b.Diagnostics); res.ExitCode != 0 && fault != "" {
 			return nil, fmt.Errorf("%w: %s; `rfl-tutor doctor` says how to fix it", ErrEnvironment, fault)
 		}
-		b.ExitCode, b.TimedOut = res.ExitCode, res.TimedOut
+		b.ExitCode, b.TimedOut, b.Omitted = res.ExitCode, res.TimedOut, res.Omitted
 		b.duration = time.Since(buildStart)
 		if res.ExitCode == 0 && len(res.Kos) > 0 {
 			b.Ko = res.Kos[0]
@@ -403,6 +403,10 @@ func buildStage(res *build.Result, diags []diag.Diagnostic) StageResult {
 		r.Status, r.Reason = Fail, "make succeeded but produced no .ko: does Kbuild list the module with obj-m?"
 	default:
 		r.Status, r.Reason = Pass, "built "+filepath.Base(res.Kos[0])
+	}
+	if res.Omitted > 0 {
+		// The diagnostics come from the kept head and tail; say that the middle is missing.
+		r.Reason += fmt.Sprintf("; %d KiB of build output were left out from the middle (the first and the last messages are kept)", (res.Omitted+1023)>>10)
 	}
 	return r
 }

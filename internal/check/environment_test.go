@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
@@ -64,5 +65,17 @@ func TestBrokenTreeIsNoVerdict(t *testing.T) {
 	}
 	if want := "rust/libkernel.rmeta is missing"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
+	}
+}
+
+// A build whose output was cut in the middle says so in the build stage's reason.
+func TestBuildStageSaysOutputWasCut(t *testing.T) {
+	errs := []diag.Diagnostic{{Severity: diag.SeverityError, Code: "E0425", Message: "cannot find value `x` in this scope", File: "/ws/m.rs", Line: 3}}
+	r := buildStage(&build.Result{ExitCode: 2, Omitted: 3 << 20}, errs)
+	if r.Status != Fail || !strings.Contains(r.Reason, "m.rs:3: error[E0425]") || !strings.Contains(r.Reason, "3072 KiB of build output were left out") {
+		t.Errorf("reason %q", r.Reason)
+	}
+	if r := buildStage(&build.Result{ExitCode: 2}, errs); strings.Contains(r.Reason, "left out") {
+		t.Errorf("an uncut build says it was cut: %q", r.Reason)
 	}
 }

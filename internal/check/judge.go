@@ -30,6 +30,9 @@ type Built struct {
 	ModinfoErr string
 	// Diagnostics are the build's diagnostics for this module, in order.
 	Diagnostics []diag.Diagnostic
+	// Omitted is how many bytes of build output were dropped from its middle (its head and tail
+	// were kept and parsed).
+	Omitted int64
 
 	duration time.Duration
 }
@@ -52,7 +55,7 @@ func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, em
 	if len(stages) == 0 {
 		stages = course.DefaultStages
 	}
-	res := &build.Result{ExitCode: b.ExitCode, TimedOut: b.TimedOut}
+	res := &build.Result{ExitCode: b.ExitCode, TimedOut: b.TimedOut, Omitted: b.Omitted}
 	if b.Ko != "" {
 		res.Kos = []string{b.Ko}
 	}
