@@ -46,6 +46,9 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			if sess.Tree == nil {
 				return exit.UsageErr(sess.TreeErr)
 			}
+			if err := a.needSandbox(sess.Course); err != nil {
+				return err
+			}
 			ex = sess.Exercise(ex)
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
 			// The build streams as it runs, colours and all, like running make yourself.
