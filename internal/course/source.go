@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/rfl-tutor/rfl-tutor/lessons"
 	"github.com/rfl-tutor/rfl-tutor/snippets"
