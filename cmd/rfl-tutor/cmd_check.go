@@ -43,11 +43,11 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			if err != nil {
 				return err
 			}
-			if sess.Tree == nil {
-				return exit.UsageErr(sess.TreeErr)
-			}
 			if err := a.needSandbox(sess.Course); err != nil {
 				return err
+			}
+			if sess.Tree == nil {
+				return exit.UsageErr(sess.TreeErr)
 			}
 			ex = sess.Exercise(ex)
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
