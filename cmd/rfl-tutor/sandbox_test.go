@@ -199,4 +199,3 @@ func TestPackWithoutSandboxNeedsTrust(t *testing.T) {
 		t.Error("unsandboxed, the pack's Kbuild did not connect to the test's listener")
 	}
 }
-
