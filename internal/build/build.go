@@ -56,7 +56,8 @@ type Request struct {
 	// Timeout bounds the build; zero means no limit.
 	Timeout time.Duration
 	// KillGrace is how long the process group gets between SIGTERM and SIGKILL on cancel or
-	// timeout; default DefaultKillGrace.
+	// timeout; default DefaultKillGrace. A sandboxed build has none: SIGTERM ends bwrap, which
+	// takes the whole sandbox with it at once.
 	KillGrace time.Duration
 
 	// Cols and Rows size the pty (rustc trims long source lines to the terminal width);
