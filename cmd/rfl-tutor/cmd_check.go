@@ -43,6 +43,9 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			if err != nil {
 				return err
 			}
+			if err := a.needSandbox(sess.Course); err != nil {
+				return err
+			}
 			if sess.Tree == nil {
 				return exit.UsageErr(sess.TreeErr)
 			}

@@ -63,6 +63,9 @@ load, no kernel tree, or another environment problem.`,
 			if err != nil {
 				return err
 			}
+			if err := a.needSandbox(c); err != nil {
+				return err
+			}
 			if writeIDs {
 				if a.courseDir == "" {
 					return exit.UsageErr(errors.New("--write-ids writes into the course folder: give it with --course DIR (for the built-in course, --course . in the repository)"))

@@ -15,7 +15,8 @@ func (a *app) doctorCmd() *cobra.Command {
 		Short: "Check the toolchain and kernel tree, with a fix for every problem",
 		Long: `Check everything exercises need: the kernel tree (configured, CONFIG_RUST, the Rust metadata
 modules link against), rustc (the tree's version, rust-src), bindgen and libclang, the LLVM=
-setting, qemu and a bootable image for the boot stage, and a writable workspace. Each check
+setting, qemu and a bootable image for the boot stage, the build sandbox (bubblewrap, tried
+with a trivial command), and a writable workspace. Each check
 says ok, warn or fail, and every failure says how to fix it. It also lists the exercises this
 tree cannot build, and why.
 

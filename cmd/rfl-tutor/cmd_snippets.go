@@ -167,6 +167,9 @@ environment problem.`,
 			if err != nil {
 				return err
 			}
+			if err := a.needSandbox(c); err != nil {
+				return err
+			}
 			trees, err := a.trees(c, &lf)
 			if err != nil {
 				return err

@@ -26,6 +26,7 @@ type app struct {
 	kdir         string
 	workspaceDir string
 	noColor      bool
+	trust        bool
 
 	stdout io.Writer
 	stderr io.Writer
@@ -59,6 +60,7 @@ Run it with no command to open the interactive tutor; every screen has a command
 	pf.StringVar(&a.kdir, "kdir", "", "kernel tree to build against (default: $KDIR, config, prepared tree, /lib/modules/$(uname -r)/build)")
 	pf.StringVar(&a.workspaceDir, "workspace", "", "folder of your exercise files (default: $RFL_TUTOR_WORKSPACE or the XDG data dir)")
 	pf.BoolVar(&a.noColor, "no-color", false, "never print colour (NO_COLOR is honoured too)")
+	pf.BoolVar(&a.trust, "trust", false, "build the --course pack without a sandbox where none is available (remembered for the pack's content); packs are code")
 
 	root.AddCommand(
 		a.listCmd(),
@@ -161,6 +163,9 @@ func (a *app) loadCourse() (*course.Course, error) {
 			return nil, exit.Quiet(exit.Usage)
 		}
 		return nil, exit.UsageErr(err)
+	}
+	if err := a.settleTrust(c, fsys); err != nil {
+		return nil, err
 	}
 	a.course = c
 	return c, nil

@@ -53,6 +53,10 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		a.printListing(buildListing(sess, st.Lookup(c.ID)))
 		return nil
 	}
+	// The tutor checks exercises: an untrusted pack needs the sandbox for that.
+	if err := a.needSandbox(c); err != nil {
+		return err
+	}
 	treeErr := sess.TreeErr
 	return tui.Run(cmd.Context(), tui.Options{
 		Course:    c,

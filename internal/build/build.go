@@ -20,6 +20,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
+	"github.com/rfl-tutor/rfl-tutor/internal/sandbox"
 	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
 )
 
@@ -55,7 +56,8 @@ type Request struct {
 	// Timeout bounds the build; zero means no limit.
 	Timeout time.Duration
 	// KillGrace is how long the process group gets between SIGTERM and SIGKILL on cancel or
-	// timeout; default DefaultKillGrace.
+	// timeout; default DefaultKillGrace. A sandboxed build has none: SIGTERM ends bwrap, which
+	// takes the whole sandbox with it at once.
 	KillGrace time.Duration
 
 	// Cols and Rows size the pty (rustc trims long source lines to the terminal width);
@@ -64,6 +66,12 @@ type Request struct {
 	// NoColor asks rustc and make for plain output (TERM=dumb, NO_COLOR=1). By default TERM is
 	// set so that rustc colours its diagnostics.
 	NoColor bool
+	// Trusted says the files come from a trusted source (the built-in course, or a pack the
+	// user trusts): where no sandbox works, the build then runs without one. Otherwise make
+	// always runs in a sandbox (internal/sandbox), and without a working one Run fails with an
+	// error wrapping sandbox.ErrUnavailable.
+	Trusted bool
+
 	// Env entries ("K=V") are added last to the environment, overriding what Run sets.
 	Env []string
 
@@ -101,6 +109,8 @@ type Result struct {
 	// Args is make's argv; Command is the same as one shell-quoted line.
 	Args    []string
 	Command string
+	// Sandboxed says make ran in the sandbox, with only ScratchDir writable.
+	Sandboxed bool
 	// PGID is the process group the build ran in (make's pid, a session leader). On return
 	// every process of the group has been sent SIGKILL.
 	PGID int
@@ -136,16 +146,9 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	unlock, err := lockScratch(ctx, scratch)
-	if err != nil {
-		return nil, err
+	if path, err = filepath.Abs(path); err != nil {
+		return nil, fmt.Errorf("build: %w", err)
 	}
-	defer unlock()
-	names, err := syncFiles(scratch, req.Files)
-	if err != nil {
-		return nil, err
-	}
-
 	args := []string{mk}
 	if req.Jobs > 0 {
 		args = append(args, "-j"+strconv.Itoa(req.Jobs))
@@ -157,12 +160,32 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	} else {
 		args = append(args, "modules")
 	}
-	res := &Result{ScratchDir: scratch, Args: args, Command: quoteArgs(args), ExitCode: -1, Timeout: req.Timeout}
-
 	cmd := exec.Command(path, args[1:]...)
 	cmd.Args[0] = mk
 	cmd.Dir = kdir
 	cmd.Env = environ(os.Environ(), req.NoColor, req.Env)
+	// Only the build folder is writable. make runs on a pty of its own, so it stays in its
+	// session (no --new-session): the process group proc supervises then holds make and
+	// everything it starts, and there is no terminal of the user's to push input into.
+	sandboxed := true
+	if err := sandbox.Wrap(cmd, sandbox.Spec{Writable: []string{scratch}, Readable: []string{kdir, filepath.Dir(path)}}); err != nil {
+		if !req.Trusted || !errors.Is(err, sandbox.ErrUnavailable) {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+		sandboxed = false
+	}
+
+	unlock, err := lockScratch(ctx, scratch)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	names, err := syncFiles(scratch, req.Files)
+	if err != nil {
+		return nil, err
+	}
+
+	res := &Result{ScratchDir: scratch, Args: args, Command: quoteArgs(args), ExitCode: -1, Timeout: req.Timeout, Sandboxed: sandboxed}
 
 	cols, rows := req.Cols, req.Rows
 	if cols == 0 {

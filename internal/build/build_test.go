@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
+	"github.com/rfl-tutor/rfl-tutor/internal/sandbox"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 )
 
@@ -42,13 +42,34 @@ func fakeMake(t *testing.T, body string) string {
 	return p
 }
 
+// fakeRequest builds with mk. Every process of the build carries a marker in its environment,
+// which finds them on the host whatever their pid inside the sandbox's pid namespace.
 func fakeRequest(t *testing.T, mk string) Request {
 	return Request{
 		KDir:       t.TempDir(),
 		Make:       mk,
 		Files:      map[string][]byte{"Kbuild": []byte("obj-m := x.o\n")},
 		ScratchDir: filepath.Join(t.TempDir(), "scratch"),
+		Env:        []string{markerVar + "=" + t.Name()},
 	}
+}
+
+const markerVar = "RFL_TUTOR_TEST_MARKER"
+
+// withoutBwrap puts on PATH a folder of links to every program on PATH except bubblewrap.
+func withoutBwrap(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.Name() != sandbox.Program {
+				// The first of a name wins, as on PATH.
+				_ = os.Symlink(filepath.Join(d, e.Name()), filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	t.Setenv("PATH", dir)
 }
 
 // collector gathers streamed output and signals when a string shows up.
@@ -79,10 +100,31 @@ func (c *collector) String() string {
 	return c.buf.String()
 }
 
-var pidRe = regexp.MustCompile(`pid (\d+)`)
+// marked lists the live processes named comm whose environment carries the test's marker.
+func marked(t *testing.T, comm string) []int {
+	t.Helper()
+	want := []byte(markerVar + "=" + t.Name() + "\x00")
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		env, err1 := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		name, err2 := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		if err1 == nil && err2 == nil && bytes.Contains(env, want) && strings.TrimSpace(string(name)) == comm {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
 
-// assertGone checks that the process group and every pid the script reported no longer exist.
-func assertGone(t *testing.T, res *Result, out string) {
+// assertGone checks that the process group and every process of the build are gone.
+func assertGone(t *testing.T, res *Result) {
 	t.Helper()
 	if res.PGID <= 0 {
 		t.Fatalf("no process group recorded: %+v", res)
@@ -90,112 +132,196 @@ func assertGone(t *testing.T, res *Result, out string) {
 	if err := unix.Kill(-res.PGID, 0); err != unix.ESRCH {
 		t.Errorf("kill(-%d, 0) = %v, want ESRCH: the build's process group survived", res.PGID, err)
 	}
-	pids := pidRe.FindAllStringSubmatch(out, -1)
-	if len(pids) < 2 {
-		t.Fatalf("the fake make reported %d descendant pids, want at least 2; output:\n%s", len(pids), out)
-	}
-	for _, m := range pids {
-		pid, _ := strconv.Atoi(m[1])
-		if err := unix.Kill(pid, 0); err != unix.ESRCH {
-			t.Errorf("descendant %d still exists (kill: %v)", pid, err)
+	for _, comm := range []string{"sleep", "sh", "make", sandbox.Program} {
+		if pids := marked(t, comm); len(pids) > 0 {
+			t.Errorf("%s processes of the build still exist: %v", comm, pids)
 		}
 	}
 }
 
+// bothWays runs a test with the sandbox and, as where bubblewrap is missing and the pack is
+// trusted, without it.
+func bothWays(t *testing.T, test func(t *testing.T, sandboxed bool)) {
+	t.Run("sandboxed", func(t *testing.T) {
+		if _, err := sandbox.Find(); err != nil {
+			if testkernel.Required() {
+				t.Fatal(err)
+			}
+			t.Skip(err)
+		}
+		test(t, true)
+	})
+	t.Run("unsandboxed", func(t *testing.T) {
+		withoutBwrap(t)
+		test(t, false)
+	})
+}
+
 // A make whose child and grandchild sleep: cancelling must take the whole tree down.
-// The fifo makes "ready" come after both pids are printed.
-const sleepers = `sleep 300 & echo "child pid $!"
-mkfifo sync
-sh -c 'sleep 300 & echo "grandchild pid $!"; echo > sync; wait' &
-read _ < sync
+// The fifo makes "ready" come after both have started.
+const sleepers = `sleep 300 &
+sync=$(mktemp -u)
+mkfifo "$sync"
+sh -c 'sleep 300 & echo > "$1"; wait' sh "$sync" &
+read _ < "$sync"
 echo ready
 wait
 `
 
 func TestRunCancelKillsProcessGroup(t *testing.T) {
-	req := fakeRequest(t, fakeMake(t, sleepers))
-	c := newCollector("ready")
-	req.Output = c.write
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		select {
-		case <-c.found:
-		case <-time.After(10 * time.Second):
+	bothWays(t, func(t *testing.T, sandboxed bool) {
+		req := fakeRequest(t, fakeMake(t, sleepers))
+		req.Trusted = true
+		c := newCollector("ready")
+		req.Output = c.write
+		ctx, cancel := context.WithCancel(context.Background())
+		var sleeping []int
+		go func() {
+			select {
+			case <-c.found:
+				sleeping = marked(t, "sleep")
+			case <-time.After(10 * time.Second):
+			}
+			cancel()
+		}()
+		start := time.Now()
+		res, err := Run(ctx, req)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run error = %v, want context.Canceled; output:\n%s", err, c.String())
 		}
-		cancel()
-	}()
-	start := time.Now()
-	res, err := Run(ctx, req)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("Run error = %v, want context.Canceled", err)
-	}
-	if !res.Canceled || res.TimedOut {
-		t.Errorf("Canceled=%v TimedOut=%v, want true false", res.Canceled, res.TimedOut)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("cancel took %s", d)
-	}
-	if res.ExitCode == 0 {
-		t.Errorf("exit code 0 for a killed build")
-	}
-	if len(res.Kos) != 0 {
-		t.Errorf("Kos = %v for a canceled build", res.Kos)
-	}
-	assertGone(t, res, c.String())
+		if res.Sandboxed != sandboxed {
+			t.Errorf("Sandboxed = %v", res.Sandboxed)
+		}
+		if len(sleeping) != 2 {
+			t.Fatalf("%d sleeping descendants before the cancel, want 2; output:\n%s", len(sleeping), c.String())
+		}
+		if !res.Canceled || res.TimedOut {
+			t.Errorf("Canceled=%v TimedOut=%v, want true false", res.Canceled, res.TimedOut)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("cancel took %s", d)
+		}
+		if res.ExitCode == 0 {
+			t.Errorf("exit code 0 for a killed build")
+		}
+		if len(res.Kos) != 0 {
+			t.Errorf("Kos = %v for a canceled build", res.Kos)
+		}
+		assertGone(t, res)
+	})
 }
 
 func TestRunTimeoutEscalatesToSIGKILL(t *testing.T) {
-	// Both make and a grandchild ignore SIGTERM, so only SIGKILL after the grace period ends
-	// them.
-	mk := fakeMake(t, `trap '' TERM
-sh -c 'trap "" TERM; echo "stubborn pid $$"; while :; do sleep 0.05; done' &
-sleep 300 & echo "child pid $!"
+	bothWays(t, func(t *testing.T, sandboxed bool) {
+		// Both make and a grandchild ignore SIGTERM, so only SIGKILL after the grace period ends
+		// them. In the sandbox SIGTERM ends bwrap, which takes the whole sandbox with it at once.
+		mk := fakeMake(t, `trap '' TERM
+sh -c 'trap "" TERM; while :; do sleep 0.05; done' &
+sleep 300 &
+echo started
 wait
 `)
-	req := fakeRequest(t, mk)
-	req.Timeout = 300 * time.Millisecond
-	req.KillGrace = 300 * time.Millisecond
-	c := newCollector("")
-	req.Output = c.write
-	start := time.Now()
-	res, err := Run(context.Background(), req)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	d := time.Since(start)
-	if !res.TimedOut || res.Canceled {
-		t.Errorf("TimedOut=%v Canceled=%v, want true false", res.TimedOut, res.Canceled)
-	}
-	if res.Timeout != req.Timeout {
-		t.Errorf("Result.Timeout = %s", res.Timeout)
-	}
-	if d < req.Timeout+req.KillGrace || d > 5*time.Second {
-		t.Errorf("Run took %s, want about timeout+grace (%s)", d, req.Timeout+req.KillGrace)
-	}
-	if res.ExitCode != -1 {
-		t.Errorf("exit code %d, want -1 (killed by a signal)", res.ExitCode)
-	}
-	assertGone(t, res, c.String())
+		req := fakeRequest(t, mk)
+		req.Trusted = true
+		req.Timeout = 300 * time.Millisecond
+		req.KillGrace = 300 * time.Millisecond
+		c := newCollector("")
+		req.Output = c.write
+		start := time.Now()
+		res, err := Run(context.Background(), req)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		d := time.Since(start)
+		if !strings.Contains(c.String(), "started") {
+			t.Fatalf("the fake make did not start:\n%s", c.String())
+		}
+		if !res.TimedOut || res.Canceled {
+			t.Errorf("TimedOut=%v Canceled=%v, want true false", res.TimedOut, res.Canceled)
+		}
+		if res.Timeout != req.Timeout {
+			t.Errorf("Result.Timeout = %s", res.Timeout)
+		}
+		switch {
+		case d > 5*time.Second:
+			t.Errorf("Run took %s", d)
+		case sandboxed && d >= req.Timeout+req.KillGrace:
+			t.Errorf("Run took %s: the sandbox outlived the SIGTERM its bwrap got", d)
+		case !sandboxed && d < req.Timeout+req.KillGrace:
+			t.Errorf("Run took %s, want about timeout+grace (%s)", d, req.Timeout+req.KillGrace)
+		}
+		if res.ExitCode != -1 {
+			t.Errorf("exit code %d, want -1 (killed by a signal)", res.ExitCode)
+		}
+		assertGone(t, res)
+	})
 }
 
 func TestRunNormalExitKillsStragglers(t *testing.T) {
-	// A recipe that leaves a background job behind must not leave it running (nor keep the
-	// pty open, which would hang the reader).
-	mk := fakeMake(t, `sleep 300 & echo "straggler pid $!"
-sh -c 'sleep 300 & echo "grandchild pid $!"' 
+	bothWays(t, func(t *testing.T, _ bool) {
+		// A recipe that leaves a background job behind must not leave it running (nor keep the
+		// pty open, which would hang the reader).
+		mk := fakeMake(t, `sleep 300 &
+sh -c 'sleep 300 &'
+echo started
 exit 3
 `)
-	req := fakeRequest(t, mk)
-	c := newCollector("")
-	req.Output = c.write
-	res, err := Run(context.Background(), req)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	if res.ExitCode != 3 {
-		t.Errorf("exit code %d, want 3", res.ExitCode)
-	}
-	assertGone(t, res, c.String())
+		req := fakeRequest(t, mk)
+		req.Trusted = true
+		c := newCollector("")
+		req.Output = c.write
+		res, err := Run(context.Background(), req)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if res.ExitCode != 3 || !strings.Contains(c.String(), "started") {
+			t.Errorf("exit code %d, want 3; output:\n%s", res.ExitCode, c.String())
+		}
+		assertGone(t, res)
+	})
+}
+
+// An untrusted build never runs outside the sandbox; in it, only the build folder is writable.
+func TestRunSandboxConfinesTheBuild(t *testing.T) {
+	outside := t.TempDir()
+	mk := fakeMake(t, `echo made > "$(pwd)/../outside-kdir" 2>/dev/null
+echo made > `+outside+`/planted 2>/dev/null
+for a; do case $a in M=*) echo made > "${a#M=}/inside" && echo wrote-inside;; esac; done
+`)
+	t.Run("no bwrap", func(t *testing.T) {
+		withoutBwrap(t)
+		_, err := Run(context.Background(), fakeRequest(t, mk))
+		if !errors.Is(err, sandbox.ErrUnavailable) {
+			t.Errorf("untrusted build without bwrap: %v, want sandbox.ErrUnavailable", err)
+		}
+		if _, err := os.Stat(filepath.Join(outside, "planted")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("make ran: %v", err)
+		}
+	})
+	t.Run("sandboxed", func(t *testing.T) {
+		if _, err := sandbox.Find(); err != nil {
+			if testkernel.Required() {
+				t.Fatal(err)
+			}
+			t.Skip(err)
+		}
+		req := fakeRequest(t, mk)
+		res, err := Run(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Sandboxed || res.ExitCode != 0 || !strings.Contains(string(res.Output), "wrote-inside") {
+			t.Errorf("sandboxed %v, exit %d, output:\n%s", res.Sandboxed, res.ExitCode, res.Output)
+		}
+		if _, err := os.Stat(filepath.Join(res.ScratchDir, "inside")); err != nil {
+			t.Errorf("the build could not write its own folder: %v", err)
+		}
+		for _, p := range []string{filepath.Join(outside, "planted"), filepath.Join(filepath.Dir(req.KDir), "outside-kdir")} {
+			if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the build wrote %s: %v", p, err)
+			}
+		}
+	})
 }
 
 func TestRunCommandAndEnvironment(t *testing.T) {
@@ -361,6 +487,10 @@ func TestRunRealTree(t *testing.T) {
 	}
 	if res3.ExitCode == 0 || len(res3.Kos) != 0 || !bytes.Contains(res3.Output, []byte("E0308")) {
 		t.Errorf("type error: exit %d, kos %v, output:\n%s", res3.ExitCode, res3.Kos, res3.Output)
+	}
+	// In the sandbox make still has the pty as its terminal, so rustc colours its diagnostics.
+	if _, err := sandbox.Find(); err == nil && (!res3.Sandboxed || !bytes.Contains(res3.Output, []byte("\x1b[91merror[E0308]"))) {
+		t.Errorf("sandboxed %v; rustc's diagnostic is not coloured:\n%q", res3.Sandboxed, res3.Output)
 	}
 }
 

@@ -331,6 +331,7 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 			KDir:       c.tree.Dir,
 			MakeArgs:   c.tree.MakeArgs(),
 			Files:      files,
+			Trusted:    c.course.Trusted,
 			ScratchDir: filepath.Join(scratch, "build"),
 			Timeout:    timeoutOr(opts.Timeout),
 			Cols:       opts.Cols,

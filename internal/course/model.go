@@ -25,6 +25,10 @@ type Course struct {
 	Snippets     map[string]*Snippet
 	// Root is the file system the course was loaded from (lessons/ and snippets/ below it).
 	Root fs.FS
+	// Trusted says the course's build code (its Kbuild files) may run outside a sandbox where
+	// no sandbox works: the built-in course, or a pack the user said they trust. Load leaves it
+	// false; the caller decides.
+	Trusted bool
 
 	lessonByID   map[string]*Lesson
 	exerciseByID map[string]*Exercise

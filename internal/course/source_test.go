@@ -106,3 +106,58 @@ func TestOpenDir(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestContentHash(t *testing.T) {
+	base := fstest.MapFS{
+		"lessons/course.yaml":      {Data: []byte("id: x\n")},
+		"snippets/s/Kbuild":        {Data: []byte("obj-m := s.o\n")},
+		"snippets/s/src/s.rs":      {Data: []byte("fn x() {}\n")},
+		"snippets/s/src/.hidden":   {Data: []byte("h")},
+		"snippets/s/starter/s.rs":  {Data: []byte("fn y() {}\n")},
+		"snippets/t/snippet.yaml":  {Data: []byte("title: T\n")},
+		"snippets/t/src/t.rs":      {Data: []byte("")},
+		"snippets/t/src/other.rs":  {Data: []byte("x")},
+		"snippets/t/starter/t.rs":  {Data: []byte("x")},
+		"snippets/README.md":       {Data: []byte("r")},
+		"lessons/01-first.md":      {Data: []byte("---\n")},
+		"snippets/s/snippet.yaml":  {Data: []byte("title: S\n")},
+		"snippets/t/Kbuild":        {Data: []byte("obj-m := t.o\n")},
+		"snippets/t/starter/other": {Data: []byte("")},
+	}
+	want, err := ContentHash(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := func() fstest.MapFS {
+		m := fstest.MapFS{}
+		for k, v := range base {
+			c := *v
+			m[k] = &c
+		}
+		return m
+	}
+	if again, _ := ContentHash(clone()); again != want {
+		t.Errorf("the same content hashes differently: %s, %s", want, again)
+	}
+	changed := map[string]func(fstest.MapFS){
+		"a Kbuild edited": func(m fstest.MapFS) {
+			m["snippets/s/Kbuild"] = &fstest.MapFile{Data: []byte("obj-m := s.o\n$(shell id)\n")}
+		},
+		"a hidden file added": func(m fstest.MapFS) { m["snippets/s/.evil"] = &fstest.MapFile{Data: nil} },
+		"a file renamed": func(m fstest.MapFS) {
+			m["snippets/t/src/other2.rs"] = m["snippets/t/src/other.rs"]
+			delete(m, "snippets/t/src/other.rs")
+		},
+		"content moved between": func(m fstest.MapFS) {
+			m["snippets/t/src/t.rs"] = &fstest.MapFile{Data: []byte("x")}
+			m["snippets/t/src/other.rs"] = &fstest.MapFile{}
+		},
+	}
+	for name, change := range changed {
+		m := clone()
+		change(m)
+		if got, err := ContentHash(m); err != nil || got == want {
+			t.Errorf("%s: hash %s (err %v) unchanged", name, got, err)
+		}
+	}
+}

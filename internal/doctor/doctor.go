@@ -16,6 +16,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/sandbox"
 	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
 )
 
@@ -130,6 +131,7 @@ func run(ctx context.Context, in Input, env toolchain.Env) *Report {
 	d.checkBootImage()
 	d.checkBusybox()
 	d.checkBootStage()
+	d.checkSandbox()
 	d.checkWorkspace()
 	d.unavailable()
 	d.otherTrees()
@@ -541,6 +543,26 @@ func (d *doctor) checkBootStage() {
 		detail += " (no C compiler for the module loader: busybox insmod is used, which runs a failing init twice)"
 	}
 	d.add(Check{ID: "boot-stage", Title: title, Status: OK, Detail: detail})
+}
+
+// checkSandbox runs a trivial command in the sandbox builds run in. Without one the built-in
+// course (and packs the user trusts) still builds, unconfined; another pack does not.
+func (d *doctor) checkSandbox() {
+	bwrap, err := sandbox.Find()
+	if err == nil {
+		d.add(Check{ID: "sandbox", Title: "build sandbox", Status: OK,
+			Detail: bwrap + " works: builds run with the system read-only, no network, only their build folder writable"})
+		return
+	}
+	c := Check{ID: "sandbox", Title: "build sandbox", Status: Warn,
+		Detail: err.Error() + "; builds of the built-in course run unsandboxed",
+		Fix:    "install bubblewrap (sudo apt-get install bubblewrap) and make sure it can run (unprivileged user namespaces enabled)"}
+	if d.in.Course != nil && !d.in.Course.Trusted {
+		c.Status = Fail
+		c.Detail = err.Error() + "; this lesson pack's Kbuild files are code, and will not be built outside a sandbox"
+		c.Fix += ", or pass --trust if you trust whoever wrote the pack"
+	}
+	d.add(c)
 }
 
 func (d *doctor) checkWorkspace() {

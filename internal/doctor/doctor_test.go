@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -376,5 +377,43 @@ Exercises this tree cannot build:
 	}
 	if len(back.Checks) != 3 || back.Checks[2].Status != "fail" || back.Checks[2].Fix == "" || back.Unavailable[0].Exercise != "phy" {
 		t.Errorf("json: %s", js.String())
+	}
+}
+
+func TestSandbox(t *testing.T) {
+	sandboxCheck := func(in Input) *Check {
+		t.Helper()
+		c := run(t.Context(), in, fakeEnv(t, nil)).Check("sandbox")
+		if c == nil {
+			t.Fatal("no sandbox check")
+		}
+		return c
+	}
+	if _, err := exec.LookPath("bwrap"); err == nil {
+		if c := sandboxCheck(Input{}); c.Status != OK || !strings.Contains(c.Detail, "works") {
+			t.Errorf("with bubblewrap: %+v", c)
+		}
+	} else if testkernel.Required() {
+		t.Fatalf("CI installs bubblewrap: %v", err)
+	}
+
+	// A bwrap that cannot start a sandbox, as where user namespaces are disabled.
+	broken := t.TempDir()
+	if err := os.WriteFile(filepath.Join(broken, "bwrap"), []byte("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", broken+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	builtin := &course.Course{Trusted: true}
+	if c := sandboxCheck(Input{Course: builtin}); c.Status != Warn || !strings.Contains(c.Detail, "uid map: Permission denied") ||
+		!strings.Contains(c.Detail, "built-in course run unsandboxed") || !strings.Contains(c.Fix, "apt-get install bubblewrap") {
+		t.Errorf("broken bwrap, built-in course: %+v", c)
+	}
+
+	t.Setenv("PATH", t.TempDir())
+	if c := sandboxCheck(Input{Course: builtin}); c.Status != Warn || !strings.Contains(c.Detail, "not installed") {
+		t.Errorf("no bwrap, built-in course: %+v", c)
+	}
+	if c := sandboxCheck(Input{Course: &course.Course{}}); c.Status != Fail || !strings.Contains(c.Fix, "--trust") {
+		t.Errorf("no bwrap, untrusted pack: %+v", c)
 	}
 }

@@ -63,8 +63,10 @@ func (o *Outcome) Judgeable() check.Built {
 
 // treeRun builds jobs on one tree, in batch folders below dir.
 type treeRun struct {
-	tree    *kernel.Tree
-	dir     string
+	tree *kernel.Tree
+	dir  string
+	// trusted lets builds run unsandboxed where no sandbox works (build.Request.Trusted).
+	trusted bool
 	timeout time.Duration
 	makes   *atomic.Int32
 	// started is called when a job's compilation begins (for progress).
@@ -183,6 +185,7 @@ func (r *treeRun) make(ctx context.Context, dir string, jobs []*job, par int, ti
 		MakeArgs:   append(slices.Clone(r.tree.MakeArgs()), "-k"),
 		Jobs:       par,
 		Files:      batchFiles(jobs),
+		Trusted:    r.trusted,
 		ScratchDir: abs,
 		Timeout:    timeout,
 		NoColor:    true,

@@ -199,7 +199,7 @@ func Run(ctx context.Context, c *course.Course, trees []*kernel.Tree, targets []
 	runs := make([]*treeRun, len(trees))
 	for ti, t := range trees {
 		runs[ti] = &treeRun{
-			tree: t, dir: filepath.Join(work, fmt.Sprintf("tree%d", ti)), timeout: opts.Timeout, makes: &makes,
+			tree: t, dir: filepath.Join(work, fmt.Sprintf("tree%d", ti)), trusted: c.Trusted, timeout: opts.Timeout, makes: &makes,
 			started: func(j *job) { prog.start(t, j) }, build: build.Run,
 		}
 	}
