@@ -12,6 +12,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
@@ -53,11 +54,14 @@ Exit status: 0 pass, 1 fail, 2 no kernel tree or another environment problem.`,
 			opts := check.Options{Timeout: timeout, NoCache: noCache, NoColor: !a.color(), BootTimeout: bootTimeout, NoBoot: noBoot}
 			// The build streams as it runs, colours and all, like running make yourself.
 			stream := a.isTerminal() && !asJSON && !quiet
+			// make's colours pass, nothing else the build or the guest prints can drive the
+			// terminal.
+			live := sanitize.NewStream(a.stdout)
 			opts.OnEvent = func(e check.Event) {
 				switch e := e.(type) {
 				case check.Output:
 					if stream {
-						_, _ = a.stdout.Write(e.Data)
+						_, _ = live.Write(e.Data)
 					}
 				case check.Waiting:
 					// On stderr, like the other notices, so --json stays clean: a wait with no
@@ -137,7 +141,7 @@ func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool
 		default:
 			mark = p.dim("skip")
 		}
-		fmt.Fprintf(w, "  %s  %-9s %s\n", mark, s.Stage, s.Reason)
+		fmt.Fprintf(w, "  %s  %-9s %s\n", mark, s.Stage, sanitize.Text(s.Reason))
 	}
 	for _, s := range v.Stages {
 		// The boot stage's evidence: the Oops, the log without the expected line, the
@@ -145,7 +149,7 @@ func (a *app) printVerdict(ex *course.Exercise, v *check.Verdict, reference bool
 		if s.Status == check.Fail && len(s.Log) > 0 {
 			fmt.Fprintf(w, "\n%s\n", p.title(fmt.Sprintf("%s log", s.Stage)))
 			for _, l := range s.Log {
-				fmt.Fprintf(w, "  %s\n", l)
+				fmt.Fprintf(w, "  %s\n", sanitize.Text(l))
 			}
 		}
 	}

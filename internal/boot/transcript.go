@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 )
 
 // LineKind says where a console line came from.
@@ -145,7 +147,8 @@ func (t *Transcript) Close() {
 var stampRE = regexp.MustCompile(`^\[\s*(\d+\.\d+)\]\s?`)
 
 func (t *Transcript) line(raw []byte) {
-	s := strings.ToValidUTF8(string(bytes.ReplaceAll(raw, []byte("\r"), nil)), "\uFFFD")
+	// The guest prints what the learner's module says: keep none of its escapes or controls.
+	s := sanitize.Text(string(raw))
 	if len(s) > maxLineBytes {
 		s = s[:maxLineBytes]
 	}

@@ -5,6 +5,8 @@ import (
 	"debug/elf"
 	"fmt"
 	"strings"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 )
 
 // readModinfo returns the key=value pairs of a .ko's .modinfo section (NUL-separated strings,
@@ -29,7 +31,7 @@ func readModinfo(ko string) (map[string][]string, error) {
 		if !ok || key == "" {
 			continue // padding between entries
 		}
-		info[key] = append(info[key], value)
+		info[key] = append(info[key], sanitize.Text(value)) // the module's own strings, quoted in verdicts
 	}
 	return info, nil
 }

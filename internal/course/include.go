@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 )
 
 // Lessons show kernel code only through {{#include snippet/path[:region]}} lines, so what a
@@ -101,7 +102,7 @@ func (c *Course) MarkdownFor(l *Lesson, ver *semver.Version) (string, error) {
 	if err := ps.err(); err != nil {
 		return "", err
 	}
-	return md, nil
+	return sanitize.Text(md), nil // the included code is the pack's too
 }
 
 // render expands includes and reports what is wrong with the body: Load calls it to validate,

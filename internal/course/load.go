@@ -40,6 +40,7 @@ func Load(fsys fs.FS) (*Course, error) {
 	slices.SortStableFunc(c.Lessons, func(a, b *Lesson) int {
 		return cmp.Or(cmp.Compare(a.Order, b.Order), cmp.Compare(a.ID, b.ID))
 	})
+	c.sanitizeText()
 	return c, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 )
 
 // maxLine bounds how much of one line the patterns look at: build lines are short, and a
@@ -80,6 +81,12 @@ type parser struct {
 }
 
 func (p *parser) add(d Diagnostic) {
+	// Compiler output quotes the learner's code: nothing of it may drive the terminal.
+	d.Message, d.File, d.SourceLine = sanitize.Text(d.Message), sanitize.Text(d.File), sanitize.Text(d.SourceLine)
+	d.Notes = sanitize.Lines(d.Notes)
+	for i := range d.Labels {
+		d.Labels[i].Text = sanitize.Text(d.Labels[i].Text)
+	}
 	key := string(d.Severity) + "\x00" + d.Code + "\x00" + d.Message + "\x00" + d.File + "\x00" +
 		strconv.Itoa(d.Line) + ":" + strconv.Itoa(d.Column)
 	if p.seen[key] {
