@@ -4,11 +4,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
@@ -19,9 +18,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	// An interrupt cancels the context; commands that start builds kill their process groups
-	// when it is cancelled, so make and rustc never outlive us.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A stop signal cancels the context; commands that start builds and boots end their
+	// process groups when it is cancelled, so make, rustc and QEMU never outlive us.
+	ctx, stop := notifySignals(context.Background())
 	defer stop()
 	// Be the reaper of our builds' orphans: where PID 1 does not reap (containers), a killed
 	// rustc would otherwise linger as a zombie inside the cancelled build's process group.
@@ -30,8 +29,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil && ctx.Err() != nil {
-		err = &exit.Error{Code: exit.Interrupt, Err: fmt.Errorf("interrupted")}
+	var sig signalError
+	if errors.As(context.Cause(ctx), &sig) {
+		// Whatever the command made of the cancellation, the signal decides the exit code.
+		err = sig.exitError()
 	}
 	if msg := exit.Message(err); msg != "" {
 		fmt.Fprintln(stderr, "rfl-tutor:", msg)

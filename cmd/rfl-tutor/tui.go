@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
@@ -58,6 +59,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return err
 	}
 	treeErr := sess.TreeErr
+	defer atForcedExit(terminalRestorer(os.Stdin, os.Stdout))()
 	return tui.Run(cmd.Context(), tui.Options{
 		Course:    c,
 		Tree:      sess.Tree,
@@ -75,6 +77,23 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		},
 	})
 }
+
+// terminalRestorer returns what puts the terminal back as it was before the TUI started (its
+// line discipline settings, the main screen, a visible cursor, no mouse or paste reporting),
+// for a forced exit that leaves Bubble Tea no time to do it.
+func terminalRestorer(in, out *os.File) func() {
+	state, err := term.GetState(in.Fd())
+	return func() {
+		if err == nil {
+			_ = term.Restore(in.Fd(), state)
+		}
+		_, _ = out.WriteString(leaveTUI)
+	}
+}
+
+// leaveTUI turns off what the TUI turns on: mouse modes, bracketed paste, focus reports and the
+// alternate screen, and shows the cursor.
+const leaveTUI = "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h"
 
 // treeSwitcher is the TUI's tree picker's view of the trees: the prepared ones and the tree the
 // program started with, and `kernel use` to switch (the choice is saved in the config).

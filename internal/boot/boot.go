@@ -14,7 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
@@ -74,6 +76,26 @@ func Args(kernel, initrd string) []string {
 	}
 }
 
+// hardLimitMargin is how much longer than the boot's timeout QEMU may live at all: the timeout
+// is enforced by Run, the hard limit by timeout(1) even when Run's process is gone.
+const hardLimitMargin = 10 * time.Second
+
+// bounded is the command that runs QEMU under timeout(1), a process of its own that kills
+// QEMU after limit whatever happens to this one: a guest that loops (a module whose init
+// never returns) keeps QEMU busy at full CPU forever otherwise. timeout(1) leads QEMU's process
+// group and gets SIGTERM if this process dies, which it passes on to QEMU. Without timeout(1)
+// QEMU runs unbounded but still supervised.
+func bounded(qemu string, args []string, limit time.Duration) *exec.Cmd {
+	t, err := exec.LookPath("timeout")
+	if err != nil {
+		return exec.Command(qemu, args...)
+	}
+	secs := int64((limit + time.Second - 1) / time.Second)
+	cmd := exec.Command(t, append([]string{"--signal=KILL", strconv.FormatInt(secs, 10) + "s", qemu}, args...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	return cmd
+}
+
 // Run boots the kernel with req's units and returns the transcript. An error means the boot could
 // not be attempted (no QEMU, unreadable files); a guest that hangs, panics or never starts is a
 // Result, judged by the caller.
@@ -87,18 +109,18 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	initrd, err := writeInitrd(req, nonce, p)
+	initrd, removeInitrd, err := writeInitrd(ctx, req, nonce, p)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(initrd)
+	defer removeInitrd()
 
 	timeout := req.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	args := Args(req.Kernel, initrd)
-	cmd := exec.Command(req.QEMU, args...)
+	cmd := bounded(req.QEMU, args, timeout+hardLimitMargin)
 	cmd.Stdin = nil // /dev/null: nothing types on the console
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &stderr, left: 16 << 10}
@@ -138,20 +160,21 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 
 // writeInitrd writes the base archive followed by this boot's overlay. The kernel unpacks
 // concatenated archives, compressed or not, but looks for an uncompressed one only at a 4-byte
-// aligned offset, so the base is padded with zeros (which the unpacker skips).
-func writeInitrd(req Request, nonce string, p *plan) (string, error) {
+// aligned offset, so the base is padded with zeros (which the unpacker skips). remove deletes
+// the file once the boot is over.
+func writeInitrd(ctx context.Context, req Request, nonce string, p *plan) (path string, remove func(), err error) {
 	base, err := os.Open(req.Initramfs)
 	if err != nil {
-		return "", fmt.Errorf("initramfs: %w", err)
+		return "", nil, fmt.Errorf("initramfs: %w", err)
 	}
 	defer base.Close()
 	dir := req.WorkDir
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	f, err := os.CreateTemp(dir, "initrd-*.cpio")
+	f, remove, err := createInitrd(ctx, dir)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	n, err := io.Copy(f, base)
 	if err == nil {
@@ -164,10 +187,10 @@ func writeInitrd(req Request, nonce string, p *plan) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("write initrd: %w", err)
+		remove()
+		return "", nil, fmt.Errorf("write initrd: %w", err)
 	}
-	return filepath.Clean(f.Name()), nil
+	return filepath.Clean(f.Name()), remove, nil
 }
 
 // newNonce is a fresh frame tag per boot, so nothing the module prints can pass for init's

@@ -3,6 +3,7 @@ package boot
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -302,10 +303,11 @@ func TestArchivesReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	initrd, err := writeInitrd(Request{Initramfs: base, WorkDir: dir}, "nonce", p)
+	initrd, remove, err := writeInitrd(context.Background(), Request{Initramfs: base, WorkDir: dir}, "nonce", p)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer remove()
 	all, _ := os.ReadFile(initrd)
 	st, _ := os.Stat(base)
 	off := (st.Size() + 3) &^ 3 // the overlay starts 4-byte aligned after the base

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/lock"
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
@@ -151,5 +152,61 @@ sleep 300
 	pid, _ := strconv.Atoi(m[1])
 	if err := unix.Kill(pid, 0); err != unix.ESRCH {
 		t.Errorf("QEMU's child %d survived (kill: %v)", pid, err)
+	}
+}
+
+// QEMU runs under timeout(1) with a hard limit beyond the boot's timeout, so a guest that
+// loops cannot keep QEMU alive for ever once nothing supervises it.
+func TestRunBoundsQEMUOnItsOwn(t *testing.T) {
+	req := fakeQEMU(t, `tr '\0' ' ' < /proc/$PPID/cmdline; echo; exit 3`+"\n")
+	req.Timeout = 20 * time.Second
+	log := &consoleLog{ready: make(chan struct{})}
+	req.Output = log.write
+	res, err := Run(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Exited || res.ExitCode != 3 {
+		t.Errorf("Exited=%v ExitCode=%d, want QEMU's own exit status 3 through timeout(1)", res.Exited, res.ExitCode)
+	}
+	parent := strings.Fields(log.buf.String())
+	if len(parent) < 4 || filepath.Base(parent[0]) != "timeout" || parent[1] != "--signal=KILL" || parent[3] != req.QEMU {
+		t.Fatalf("QEMU's parent is %q, want timeout --signal=KILL LIMIT %s", parent, req.QEMU)
+	}
+	limit, err := time.ParseDuration(parent[2])
+	if err != nil || limit < req.Timeout || limit > req.Timeout+time.Minute {
+		t.Errorf("hard limit %q for a %s boot", parent[2], req.Timeout)
+	}
+}
+
+// A boot killed with its process leaves its initrd behind; the next boot in the folder removes
+// it, and leaves alone the initrd of a boot that still runs.
+func TestRunRemovesInitrdsOfKilledBoots(t *testing.T) {
+	req := fakeQEMU(t, "exit 0\n")
+	left := filepath.Join(req.WorkDir, "initrd-killed.cpio")
+	if err := os.WriteFile(left, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	running := filepath.Join(req.WorkDir, "initrd-running.cpio")
+	if err := os.WriteFile(running, []byte("in use"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	held, err := lock.TryAcquire(running+".lock", lock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	if _, err := Run(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Errorf("the killed boot's initrd is still there: %v", err)
+	}
+	if _, err := os.Stat(running); err != nil {
+		t.Errorf("the running boot's initrd was removed: %v", err)
+	}
+	rest, _ := filepath.Glob(filepath.Join(req.WorkDir, "initrd-*"))
+	if len(rest) != 2 { // the running one and its lock
+		t.Errorf("initrd files left: %v", rest)
 	}
 }

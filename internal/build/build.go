@@ -163,7 +163,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	cmd := exec.Command(path, args[1:]...)
 	cmd.Args[0] = mk
 	cmd.Dir = kdir
-	cmd.Env = environ(os.Environ(), req.NoColor, req.Env)
+	cmd.Env = append(environ(os.Environ(), req.NoColor, req.Env), tagVar+"="+scratch)
 	// Only the build folder is writable. make runs on a pty of its own, so it stays in its
 	// session (no --new-session): the process group proc supervises then holds make and
 	// everything it starts, and there is no terminal of the user's to push input into.
@@ -181,6 +181,13 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	defer unlock()
 	names, err := syncFiles(scratch, req.Files)
+	if err != nil {
+		return nil, err
+	}
+	if err := recoverKilledBuild(scratch, names); err != nil {
+		return nil, err
+	}
+	clearMark, err := markRunning(scratch)
 	if err != nil {
 		return nil, err
 	}
@@ -206,6 +213,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
 	started, err := startInPty(ctx, cmd, cols, rows, proc.Limits{Timeout: req.Timeout, Grace: grace})
 	if err != nil {
+		clearMark()
 		return nil, fmt.Errorf("build: start %s: %w", mk, err)
 	}
 	res.PGID = started.group.PGID()
@@ -230,6 +238,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		// Kbuild would take as up to date next time: make the sources newer instead.
 		touch(scratch, names)
 	}
+	clearMark()
 	if res.ExitCode == 0 && !res.TimedOut && !res.Canceled {
 		res.Kos = builtModules(scratch)
 	}

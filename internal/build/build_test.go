@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -123,6 +124,20 @@ func marked(t *testing.T, comm string) []int {
 	return pids
 }
 
+// markedAtLeast polls marked until it lists n processes or the deadline passes: a shell's
+// `sleep 300 &` has forked but may not have exec'd sleep yet when the script says it is ready.
+func markedAtLeast(t *testing.T, comm string, n int, within time.Duration) []int {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		pids := marked(t, comm)
+		if len(pids) >= n || time.Now().After(deadline) {
+			return pids
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // assertGone checks that the process group and every process of the build are gone.
 func assertGone(t *testing.T, res *Result) {
 	t.Helper()
@@ -179,7 +194,7 @@ func TestRunCancelKillsProcessGroup(t *testing.T) {
 		go func() {
 			select {
 			case <-c.found:
-				sleeping = marked(t, "sleep")
+				sleeping = markedAtLeast(t, "sleep", 2, 5*time.Second)
 			case <-time.After(10 * time.Second):
 			}
 			cancel()
@@ -515,4 +530,90 @@ impl kernel::Module for Hello {
     }
 }
 `
+}
+
+// A build whose supervisor was killed leaves its mark, maybe a process still running in the
+// folder and an object newer than its source; the next build ends the process, makes the
+// sources newer than what was built from them, and clears the mark.
+func TestRunRecoversFromAKilledBuild(t *testing.T) {
+	req := fakeRequest(t, fakeMake(t, "echo built\n"))
+	req.Trusted = true
+	withoutBwrap(t)
+	scratch, err := scratchDir(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// What the killed run left: its mark, a make still at work in the folder, and an object
+	// that is newer than the source.
+	if err := os.WriteFile(filepath.Join(scratch, runningName), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(scratch, "Kbuild"), req.Files["Kbuild"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(scratch, "Kbuild"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(scratch, "x.o"), []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	leftover := exec.Command("sleep", "300")
+	leftover.Env = append(os.Environ(), tagVar+"="+scratch)
+	if err := leftover.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = leftover.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = leftover.Process.Kill() })
+
+	res, err := Run(context.Background(), req)
+	if err != nil || res.ExitCode != 0 {
+		t.Fatalf("Run: %v %+v", err, res)
+	}
+	select {
+	case <-exited:
+	case <-time.After(time.Second):
+		t.Error("the killed build's process still runs after the next build")
+	}
+	src, err1 := os.Stat(filepath.Join(scratch, "Kbuild"))
+	obj, err2 := os.Stat(filepath.Join(scratch, "x.o"))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if !src.ModTime().After(obj.ModTime()) {
+		t.Errorf("source %s is not newer than the half-written object %s", src.ModTime(), obj.ModTime())
+	}
+	if _, err := os.Stat(filepath.Join(scratch, runningName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the mark of a running build stays after a build that ended: %v", err)
+	}
+}
+
+// A process of another folder's build is left alone.
+func TestRunLeavesOtherBuildsAlone(t *testing.T) {
+	req := fakeRequest(t, fakeMake(t, "echo built\n"))
+	req.Trusted = true
+	withoutBwrap(t)
+	scratch, _ := scratchDir(req)
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(scratch, runningName), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := exec.Command("sleep", "300")
+	other.Env = append(os.Environ(), tagVar+"="+scratch+"-other")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Process.Kill(); _ = other.Wait() }()
+	if _, err := Run(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if !proc.Running(other.Process.Pid) {
+		t.Error("the next build killed a process of another folder's build")
+	}
 }

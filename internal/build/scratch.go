@@ -16,6 +16,7 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/atomicfile"
 	"github.com/rfl-tutor/rfl-tutor/internal/lock"
+	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
 // Files of our own in a scratch folder; hidden, so Kbuild ignores them. syncFiles refuses
@@ -23,7 +24,41 @@ import (
 const (
 	manifestName = ".rfl-tutor-sources"
 	lockName     = ".rfl-tutor.lock"
+	// runningName exists while make runs in the folder: found by the next build, it says the
+	// last one was not seen to its end (its supervisor was killed).
+	runningName = ".rfl-tutor-running"
 )
+
+// tagVar goes into make's environment with the scratch folder as its value, so that whatever
+// a killed build left running in the folder can be found and ended by the next one.
+const tagVar = "RFL_TUTOR_BUILD"
+
+// recoverKilledBuild ends what a build that was not seen to its end may have left in the
+// folder, before the next make starts there: processes still running (two makes in one M=
+// folder corrupt each other's objects), and objects half written when make was killed, which
+// Kbuild would take as up to date (the sources are made newer than them).
+func recoverKilledBuild(scratch string, names []string) error {
+	marker := filepath.Join(scratch, runningName)
+	if _, err := os.Stat(marker); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	proc.KillTagged(tagVar+"="+scratch, 5*time.Second)
+	touch(scratch, names)
+	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("build: %w", err)
+	}
+	return nil
+}
+
+// markRunning records that make is about to run in the folder; the returned func clears the
+// mark once the build has been seen to its end.
+func markRunning(scratch string) (func(), error) {
+	marker := filepath.Join(scratch, runningName)
+	if err := os.WriteFile(marker, nil, atomicfile.Mode(0o644)); err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	return func() { _ = os.Remove(marker) }, nil
+}
 
 // ErrBadScratchPath means the scratch folder's path cannot be handed to make as M=.
 var ErrBadScratchPath = errors.New("make cannot build in a folder whose path contains spaces or any of :#$%\\'\"*?[]")
@@ -51,7 +86,7 @@ func syncFiles(scratch string, files map[string][]byte) ([]string, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		if !fs.ValidPath(name) || name == "." || strings.Contains(name, `\`) ||
-			name == manifestName || name == lockName {
+			name == manifestName || name == lockName || name == runningName {
 			return nil, fmt.Errorf("build: invalid file name %q", name)
 		}
 		names = append(names, name)

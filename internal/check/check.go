@@ -301,6 +301,10 @@ func (c *Checker) CheckFiles(ctx context.Context, ex *course.Exercise, files map
 		return nil, err
 	}
 	defer unlock()
+	// A check killed during its boot could not remove its initrd.
+	if err := boot.RemoveLeftInitrds(ctx, scratch); err != nil {
+		return nil, err
+	}
 
 	key := c.inputKey(ex, files, stages, opts)
 	if !opts.NoCache {

@@ -1,7 +1,8 @@
 // Package exit maps errors to the process exit codes every rfl-tutor command shares:
 // 0 success, 1 a failure the user asked us to find (a failing check, a snippet that misbehaves),
 // 2 a usage or environment error (bad flags, invalid course, no kernel tree), 124 a timeout and
-// 130 an interrupt, as shells and other terminal tools report them.
+// 128+N when signal N ended the command (130 SIGINT, 143 SIGTERM, 129 SIGHUP), as shells and
+// other terminal tools report them.
 package exit
 
 import (

@@ -4,14 +4,21 @@
 // been killed and, where this process can, reaped. Builds (make, rustc), kernel preparation and
 // QEMU boots all start process trees that must never outlive the caller.
 //
+// They must not outlive it either when it dies without running any code (SIGKILL, a crash), so
+// two things outside this process end the group then: the kernel sends the leader a signal
+// when its parent thread dies (Pdeathsig), and a watchdog, a shell outside the group, kills the
+// whole group when its end of a pipe to this process closes.
+//
 // The caller wires the command's input and output (files, a pty, writers) as with os/exec.
 package proc
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -51,12 +58,16 @@ type Group struct {
 	deadline time.Time
 	stop     chan struct{}
 	stopOnce sync.Once
+	watchdog *watchdog
+	// reaped releases the OS thread that started the leader, once Wait has reaped it.
+	reaped chan struct{}
 }
 
 // Start starts cmd as the leader of a new process group. When cmd.SysProcAttr asks for a new
 // session (Setsid, as a pty's controlling process needs) the session leader leads the group too;
-// otherwise Setpgid is set. ctx and limits.Timeout end the group as described by Wait, which
-// must be called.
+// otherwise Setpgid is set. The leader gets cmd.SysProcAttr.Pdeathsig, SIGKILL by default, if
+// this process dies, and a watchdog kills the whole group then. ctx and limits.Timeout end the
+// group as described by Wait, which must be called.
 func Start(ctx context.Context, cmd *exec.Cmd, limits Limits) (*Group, error) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
@@ -65,20 +76,50 @@ func Start(ctx context.Context, cmd *exec.Cmd, limits Limits) (*Group, error) {
 		// setpgid after setsid fails (a session leader cannot change groups), so only one.
 		cmd.SysProcAttr.Setpgid, cmd.SysProcAttr.Pgid = true, 0
 	}
+	if cmd.SysProcAttr.Pdeathsig == 0 {
+		cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+	}
 	if cmd.WaitDelay == 0 {
 		// A process that escaped the group (setsid) may keep the output pipes open: without a
 		// delay Wait would block on them forever.
 		cmd.WaitDelay = max(limits.Grace, time.Second)
 	}
+	g := &Group{cmd: cmd, ctx: ctx, limits: limits, stop: make(chan struct{}), reaped: make(chan struct{})}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	if err := startLocked(cmd, g.reaped); err != nil {
 		return nil, err
 	}
-	g := &Group{cmd: cmd, ctx: ctx, limits: limits, stop: make(chan struct{})}
 	if limits.Timeout > 0 {
 		g.deadline = start.Add(limits.Timeout)
 	}
+	w, err := startWatchdog(cmd.Process.Pid)
+	if err != nil {
+		// Unwatched, the group could outlive us: do not run it.
+		_ = unix.Kill(-cmd.Process.Pid, unix.SIGKILL)
+		_ = cmd.Wait()
+		close(g.reaped)
+		return nil, fmt.Errorf("start the watchdog of %s: %w", cmd.Path, err)
+	}
+	g.watchdog = w
 	return g, nil
+}
+
+// startLocked starts cmd from an OS thread that stays locked to one goroutine until reaped is
+// closed. The kernel sends Pdeathsig when the thread that forked the child ends, not when the
+// process does; locked, the thread cannot be handed to other goroutines, one of which might
+// exit while locked and so end it. After an unlock the Go runtime keeps the thread alive.
+func startLocked(cmd *exec.Cmd, reaped <-chan struct{}) error {
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		err := cmd.Start()
+		started <- err
+		if err == nil {
+			<-reaped
+		}
+		runtime.UnlockOSThread()
+	}()
+	return <-started
 }
 
 // PGID is the process group's id (the leader's pid).
@@ -124,7 +165,10 @@ func (g *Group) Wait() (Outcome, error) {
 	// names this group. Nothing legitimate outlives the leader: this kills background jobs and
 	// whatever ignored SIGTERM.
 	_ = unix.Kill(-pgid, unix.SIGKILL)
+	// The watchdog is told while the group id cannot name another group yet.
+	g.watchdog.release()
 	err := g.cmd.Wait()
+	close(g.reaped)
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) || errors.Is(err, exec.ErrWaitDelay) {
 		// A non-zero status is the outcome, not a failure; output cut short by WaitDelay

@@ -3,6 +3,7 @@ package proc
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -16,6 +17,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(orphanerEnv) != "" {
+		os.Exit(orphaner())
+	}
 	// Killed grandchildren become orphans; where init does not reap them (containers' PID 1)
 	// they would stay zombies in the group and kill(-pgid, 0) would still succeed.
 	if err := AdoptOrphans(); err != nil {
@@ -202,4 +206,88 @@ func TestRunning(t *testing.T) {
 	if Running(cmd.Process.Pid) {
 		t.Error("a reaped process counts as running")
 	}
+}
+
+// orphanerEnv makes the test binary an orphaner: a parent that starts a group of two sleeping
+// processes under Start, prints the group id and waits to be killed.
+const orphanerEnv = "RFL_PROC_TEST_ORPHANER"
+
+func orphaner() int {
+	cmd := exec.Command("sh", "-c", `sleep 300 & sleep 300`)
+	if os.Getenv(orphanerEnv) == "session" {
+		cmd.SysProcAttr = &unix.SysProcAttr{Setsid: true}
+	}
+	g, err := Start(context.Background(), cmd, Limits{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("pgid %d\n", g.PGID())
+	_, _ = g.Wait()
+	return 0
+}
+
+// A parent that dies without running any code of its own (SIGKILL) takes its groups with it:
+// the leader by Pdeathsig, the rest by the watchdog. A terminal's SIGHUP to the parent alone
+// (its group, not the build's) must do the same.
+func TestGroupDiesWithItsParent(t *testing.T) {
+	for _, tc := range []struct {
+		name, mode string
+		sig        unix.Signal
+	}{
+		{"SIGKILL", "group", unix.SIGKILL},
+		{"SIGKILL session leader", "session", unix.SIGKILL},
+		{"SIGHUP", "group", unix.SIGHUP},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parent := exec.Command(os.Args[0], "-test.run=^$")
+			parent.Env = append(os.Environ(), orphanerEnv+"="+tc.mode)
+			out, err := parent.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := parent.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var pgid int
+			if _, err := fmt.Fscanf(out, "pgid %d\n", &pgid); err != nil {
+				_ = parent.Process.Kill()
+				t.Fatalf("no group id from the parent: %v", err)
+			}
+			// Both sleeps started: the group has three members (sh and two sleeps).
+			for deadline := time.Now().Add(5 * time.Second); len(live(pgid)) < 2 && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := len(live(pgid)); n < 2 {
+				t.Fatalf("%d live members of group %d before the kill, want at least 2", n, pgid)
+			}
+			_ = parent.Process.Signal(tc.sig)
+			_ = parent.Wait()
+			// The orphans are reparented to this process (a subreaper); live reaps the dead.
+			left := live(pgid)
+			for deadline := time.Now().Add(5 * time.Second); len(left) > 0 && time.Now().Before(deadline); left = live(pgid) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if len(left) > 0 {
+				_ = unix.Kill(-pgid, unix.SIGKILL)
+				t.Fatalf("5 s after the parent's %s, %d processes of its group still run: %v", tc.name, len(left), left)
+			}
+		})
+	}
+}
+
+// live lists the members of a group that are not zombies, reaping the zombies that are this
+// process's children. Unlike reapGroup it kills nothing.
+func live(pgid int) []int {
+	var pids []int
+	for _, p := range groupMembers(pgid) {
+		switch {
+		case p.state != 'Z' && p.state != 'X':
+			pids = append(pids, p.pid)
+		case p.ppid == os.Getpid():
+			var ws unix.WaitStatus
+			_, _ = unix.Wait4(p.pid, &ws, unix.WNOHANG, nil)
+		}
+	}
+	return pids
 }

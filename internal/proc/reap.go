@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -107,4 +108,37 @@ func Running(pid int) bool {
 	}
 	p, _, ok := readStat(pid)
 	return !ok || (p.state != 'Z' && p.state != 'X')
+}
+
+// KillTagged kills every process this user may signal whose environment holds the entry tag
+// ("NAME=value"), and waits up to within for them to be gone. It finds what a supervisor that
+// died left running (a group the watchdog could not end, a process that left its group), when
+// the caller put a tag of its own into that group's environment. It returns how many
+// processes it found.
+func KillTagged(tag string, within time.Duration) int {
+	want := []byte(tag + "\x00")
+	find := func() []int {
+		var pids []int
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == os.Getpid() {
+				continue
+			}
+			env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+			if err == nil && (bytes.HasPrefix(env, want) || bytes.Contains(env, append([]byte{0}, want...))) && Running(pid) {
+				pids = append(pids, pid)
+			}
+		}
+		return pids
+	}
+	found := find()
+	deadline := time.Now().Add(within)
+	for left := found; len(left) > 0 && time.Now().Before(deadline); left = find() {
+		for _, pid := range left {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return len(found)
 }

@@ -131,17 +131,8 @@ func TestEndToEndTmux(t *testing.T) {
 		}
 		t.Skip("no tmux")
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "rfl-tutor")
-	build := exec.Command("go", "build", "-o", bin, e2eBinary)
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, tmp)
 
 	// The course's own seed exercise and its reference solution.
 	c, err := course.Load(course.Embedded())

@@ -58,7 +58,10 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// The caller handles the signals and cancels ctx, which ends the program and restores the
+	// terminal. Bubble Tea's own handler would race it for the same signals and can hang the
+	// shutdown.
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if o.Input != nil {
 		opts = append(opts, tea.WithInput(o.Input))
 	}
