@@ -172,6 +172,7 @@ func TestKilledCheckLeavesNothingRunning(t *testing.T) {
 			if err := p.cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
 			}
+			signalled := time.Now()
 			if !waitUntil(5*time.Second, func() bool { return len(leftBehind(home)) == 0 }) {
 				left := leftBehind(home)
 				for _, l := range left {
@@ -181,6 +182,7 @@ func TestKilledCheckLeavesNothingRunning(t *testing.T) {
 				}
 				t.Fatalf("5 s after %s, processes of the check still run:\n%s\n(before the signal:\n%s)", name, strings.Join(left, "\n"), strings.Join(before, "\n"))
 			}
+			t.Logf("%d processes of the check before the signal, none %s after it", len(before), time.Since(signalled).Round(time.Millisecond))
 			<-p.done
 			code := p.cmd.ProcessState.ExitCode()
 			if st, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && st.Signaled() {

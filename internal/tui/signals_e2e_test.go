@@ -110,9 +110,11 @@ sleep 60
 			if !waitFor(5*time.Second, func() bool { return fileExists(filepath.Join(tmp, "code")) }) {
 				t.Fatalf("rfl-tutor still runs 5 s after %s:\n%s", sig, s.capture())
 			}
-			if took := time.Since(start); took > 2*time.Second {
+			took := time.Since(start)
+			if took > 2*time.Second {
 				t.Errorf("rfl-tutor took %s to exit after %s, want at most 2 s", took.Round(10*time.Millisecond), sig)
 			}
+			t.Logf("exited %s after %s", took.Round(time.Millisecond), sig)
 			code, _ := os.ReadFile(filepath.Join(tmp, "code"))
 			if got, want := strings.TrimSpace(string(code)), strconv.Itoa(128+int(sig)); got != want {
 				stderr, _ := os.ReadFile(filepath.Join(tmp, "stderr"))
