@@ -291,3 +291,25 @@ func live(pgid int) []int {
 	}
 	return pids
 }
+
+// The cost of supervision (a locked thread, a watchdog shell, reaping the group) over a bare
+// os/exec run, for the smallest command: compare the two benchmarks' ns/op.
+func BenchmarkSupervisedRun(b *testing.B) {
+	for b.Loop() {
+		g, err := Start(context.Background(), exec.Command("true"), Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBareRun(b *testing.B) {
+	for b.Loop() {
+		if err := exec.Command("true").Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
