@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 )
@@ -184,5 +185,37 @@ func TestLessonOpensExercise(t *testing.T) {
 	h.key("esc")
 	if h.m.screen != screenLesson {
 		t.Fatal("esc from the exercise did not return to its lesson")
+	}
+}
+
+// Code is never wrapped: a line wider than the pane is cut, the footer says so, and < and >
+// scroll the text sideways to its end and back.
+func TestLessonScrollsWideCodeSideways(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	openLessonManually(t, h, "why-rust")
+	v := h.m.lesson
+	wideLine := "    your module -> rust/kernel/ -> rust/bindings/ -> rust/helpers/ wraps C macros and inline functions"
+	v.show(v.key(), renderedMsg{key: v.key(), out: "  Some text.\n\n" + wideLine})
+	if v.wide != len(wideLine) {
+		t.Fatalf("wide = %d, want %d", v.wide, len(wideLine))
+	}
+	h.contains("< > scroll")
+	for _, l := range v.lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("a line of %d columns in an 80-column pane", w)
+		}
+	}
+	for range 40 {
+		h.key(">")
+	}
+	if want := v.wide - v.width; v.xoff != want {
+		t.Errorf("after scrolling right to the end, xoff = %d, want %d", v.xoff, want)
+	}
+	h.contains("inline functions") // the end of the diagram's widest line
+	for range 40 {
+		h.key("<")
+	}
+	if v.xoff != 0 {
+		t.Errorf("after scrolling back, xoff = %d", v.xoff)
 	}
 }

@@ -26,7 +26,9 @@ type lessonView struct {
 	// a frame is a copy of the visible lines rather than a lipgloss layout of them.
 	vp    viewport.Model
 	raw   []string // the rendering's lines
-	lines []string // raw cut to the pane's width
+	lines []string // raw cut to the pane's width, from column xoff
+	xoff  int      // how far the text is scrolled sideways (code lines may be wider than the pane)
+	wide  int      // the widest line of raw
 	shown docKey   // the rendering in the viewport; zero before the first arrives
 	err   error
 
@@ -51,7 +53,7 @@ func (v *lessonView) open(l *course.Lesson) tea.Cmd {
 		v.err = nil
 		v.quiz = false
 		v.question = 0
-		v.raw, v.lines = nil, nil
+		v.raw, v.lines, v.xoff, v.wide = nil, nil, 0, 0
 		v.vp.SetContentLines(nil)
 		v.vp.GotoTop()
 	}
@@ -66,12 +68,12 @@ func (v *lessonView) open(l *course.Lesson) tea.Cmd {
 // SetSize implements the component contract. The root calls sync afterwards: a new width
 // needs a new rendering.
 func (v *lessonView) SetSize(w, h int) {
-	if w != v.width {
-		// Until the rendering for the new width arrives, the old one is shown cut to fit.
-		v.lines = cutLines(v.raw, w)
-		v.vp.SetContentLines(v.lines)
-	}
+	resized := w != v.width
 	v.width, v.height = w, h
+	if resized {
+		// Until the rendering for the new width arrives, the old one is shown cut to fit.
+		v.cut()
+	}
 	v.vp.SetWidth(w)
 	v.vp.SetHeight(max(h-1, 1))
 	v.buildQuiz()
@@ -111,10 +113,30 @@ func (v *lessonView) show(k docKey, r renderedMsg) {
 		text = renderError(r.err)
 	}
 	v.raw = splitLines(text)
-	v.lines = cutLines(v.raw, v.width)
-	v.vp.SetContentLines(v.lines)
+	v.wide = 0
+	for _, l := range v.raw {
+		v.wide = max(v.wide, ansi.StringWidth(l))
+	}
+	v.cut()
 	v.vp.SetYOffset(int(frac * float64(v.vp.TotalLineCount())))
 }
+
+// cut fits the rendering to the pane from column xoff, kept within what there is to see.
+func (v *lessonView) cut() {
+	v.xoff = max(min(v.xoff, v.wide-v.width), 0)
+	if v.xoff == 0 {
+		v.lines = cutLines(v.raw, v.width)
+	} else {
+		v.lines = make([]string, len(v.raw))
+		for i, l := range v.raw {
+			v.lines[i] = ansi.Cut(l, v.xoff, v.xoff+v.width)
+		}
+	}
+	v.vp.SetContentLines(v.lines)
+}
+
+// sideStep is how many columns one sideways scroll moves.
+const sideStep = 8
 
 // lessonDocument is the markdown shown for a lesson: its text with snippets included, then
 // what it asks of the learner.
@@ -154,6 +176,12 @@ func (v *lessonView) Update(msg tea.Msg) tea.Cmd {
 		case k.Moves(msg):
 			d, _ := k.Motion(msg, v.vp.Height())
 			v.Scroll(d)
+		case key.Matches(msg, k.SideLeft):
+			v.xoff -= sideStep
+			v.cut()
+		case key.Matches(msg, k.SideRight):
+			v.xoff += sideStep
+			v.cut()
 		case key.Matches(msg, k.Quiz) && len(v.lesson.Quiz) > 0:
 			v.quiz = true
 			v.question = v.firstOpenQuestion()
@@ -297,6 +325,10 @@ func (v *lessonView) footer() string {
 		parts = append(parts, s.Dim.Render("esc back to the text"))
 	} else if v.shown != (docKey{}) {
 		parts = append(parts, s.Dim.Render(fmt.Sprintf("%3.0f%%", v.vp.ScrollPercent()*100)))
+		if v.wide > v.width {
+			// Code is not wrapped: say that some of it is off to the side, and how to see it.
+			parts = append(parts, s.Dim.Render(fmt.Sprintf("code wider than the pane: < > scroll (col %d)", v.xoff+1)))
+		}
 	}
 	if summary := lessonSummary(v.c, v.lesson); summary != "" {
 		parts = append(parts, s.Dim.Render(summary))
@@ -326,6 +358,6 @@ func (v *lessonView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
-		{k.Back, k.Help, k.Quit},
+		{k.SideLeft, k.SideRight, k.Back, k.Help, k.Quit},
 	}
 }

@@ -31,7 +31,10 @@ type KeyMap struct {
 	Quiz         key.Binding
 	Answer       key.Binding
 	NextQuestion key.Binding
-	PrevQuestion key.Binding
+	// Sideways scrolls a lesson's code lines that are wider than the pane (code is never
+	// wrapped).
+	SideLeft, SideRight key.Binding
+	PrevQuestion        key.Binding
 
 	// Exercise pane.
 	Edit     key.Binding
@@ -73,6 +76,8 @@ func Default() *KeyMap {
 		Answer:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "answer")),
 		NextQuestion: key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n", "next question")),
 		PrevQuestion: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous question")),
+		SideLeft:     key.NewBinding(key.WithKeys("<", "shift+left"), key.WithHelp("<", "scroll code left")),
+		SideRight:    key.NewBinding(key.WithKeys(">", "shift+right"), key.WithHelp(">", "scroll code right")),
 
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Check:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
@@ -100,7 +105,7 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Back, k.Filter, k.Trees, k.Help, k.Quit},
-		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion},
+		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion, k.SideLeft, k.SideRight},
 		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}
 }
