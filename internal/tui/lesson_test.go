@@ -139,10 +139,14 @@ func TestQuiz(t *testing.T) {
 	h.contains("✓ your answer")
 	h.contains("CONFIG_RUST is off unless chosen")
 
+	h.contains("Your answer is kept")
+	h.key("1") // a wrong key after the right answer: the answer stays
+	h.contains("✓ your answer")
+
 	st, _ := h.store.Load()
 	ans := st.Lookup("tui-test").LessonStatus("why-rust").Answers["optional"]
 	if ans.Choice != 1 || !ans.Correct {
-		t.Fatalf("stored answer %+v", ans)
+		t.Fatalf("stored answer %+v (a key after the right answer took it back?)", ans)
 	}
 
 	h.key("n")

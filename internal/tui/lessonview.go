@@ -246,6 +246,10 @@ func (v *lessonView) answer(choice int) tea.Cmd {
 	if choice < 0 || choice >= len(q.Choices) {
 		return nil
 	}
+	if ans, ok := v.c.Progress().LessonStatus(v.lesson.ID).Answers[q.ID]; ok && ans.Correct {
+		// A right answer is final: a key pressed by mistake afterwards must not take it back.
+		return nil
+	}
 	correct := choice == q.Answer
 	now := v.c.Now()
 	l := v.lesson
@@ -288,6 +292,12 @@ func (v *lessonView) buildQuiz() {
 	switch {
 	case answered && ans.Correct:
 		add(wrap.Render(s.Pass.Render("Right. ") + q.Explain))
+		add("")
+		if v.question+1 < len(v.lesson.Quiz) {
+			add(s.Dim.Render("Your answer is kept. n: next question"))
+		} else {
+			add(s.Dim.Render("Your answer is kept. esc: back to the text"))
+		}
 	case answered:
 		add(wrap.Render(s.Fail.Render("Not quite.") + " Think again and pick another answer."))
 	default:
