@@ -185,8 +185,10 @@ func TestEndToEndTmux(t *testing.T) {
 		}
 	})
 
-	// A fresh learner starts on the lesson list.
-	s.waitText("Lessons", 30*time.Second)
+	// A fresh learner starts on the welcome screen; esc leads to the lesson list.
+	s.waitText("Welcome to rfl-tutor", 30*time.Second) // a new learner's first screen
+	s.send("Escape")
+	s.waitText("Lessons", 5*time.Second)
 	s.waitText(ex.Lesson.Title, 5*time.Second)
 
 	// Filter to the exercise and open it: the starter is copied into the workspace.

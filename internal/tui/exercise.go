@@ -353,6 +353,9 @@ func (p *exercisePane) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.run.cancel()
 	case key.Matches(msg, k.Back):
 		return func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, k.Next) && p.run == nil && p.c.Progress().ExerciseStatus(p.ex.ID).Passed:
+		l, ex := p.ex.Lesson, p.ex
+		return func() tea.Msg { return nextStepMsg{lesson: l, after: ex} }
 	case key.Matches(msg, k.Check):
 		return p.startCheck()
 	case key.Matches(msg, k.Edit):
@@ -395,7 +398,10 @@ func (p *exercisePane) ShortHelp() []key.Binding {
 	case p.run != nil:
 		return []key.Binding{k.Cancel, k.NextTab, k.Down, k.Up, k.Help}
 	}
-	return []key.Binding{k.Edit, k.Check, k.Watch, k.Hint, k.Solution, k.NextTab, k.Back, k.Help}
+	if p.c.Progress().ExerciseStatus(p.ex.ID).Passed {
+		return []key.Binding{k.Next, k.Solution, k.Check, k.Edit, k.NextTab, k.Back, k.Help}
+	}
+	return []key.Binding{k.Check, k.Edit, k.Hint, k.NextTab, k.Back, k.Help}
 }
 
 // FullHelp implements help.KeyMap.
@@ -403,7 +409,7 @@ func (p *exercisePane) FullHelp() [][]key.Binding {
 	k := p.c.Keys
 	return [][]key.Binding{
 		{k.Edit, k.Check, k.Watch, k.Cancel, k.Reset},
-		{k.Hint, k.Solution, k.NextTab, k.PrevTab, k.EditAt},
+		{k.Hint, k.Solution, k.Next, k.NextTab, k.PrevTab, k.EditAt},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Back, k.Help, k.Quit},
 	}

@@ -137,7 +137,7 @@ func TestCheckPassUnlocksSolution(t *testing.T) {
 
 	h.key("c")
 	h.waitFor("the verdict", 5*time.Second, func() bool { return p.verdict != nil })
-	h.contains("PASS all 4 stages passed in 3.1 s · s shows the solution")
+	h.contains("PASS all 4 stages passed in 3.1 s · s solution · n next")
 	if ep := exerciseProgress(t, h, "hello-module"); !ep.Passed || ep.Attempts != 1 || ep.LastSummary != "passed" {
 		t.Fatalf("recorded %+v", ep)
 	}

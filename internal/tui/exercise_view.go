@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 )
 
 // rebuild re-renders the text tabs after a change of size or theme.
@@ -58,6 +59,12 @@ func (p *exercisePane) showTask(r renderedMsg) {
 		return
 	}
 	p.task.set(splitLines(r.out))
+}
+
+// nextStep is where n leads after this exercise.
+func (p *exercisePane) nextStep() step {
+	cp := p.c.Progress()
+	return nextStep(p.c.Course, p.ex.Lesson, p.ex, func(ex *course.Exercise) bool { return cp.ExerciseStatus(ex.ID).Passed })
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
@@ -135,8 +142,10 @@ func (p *exercisePane) outputView(h int) string {
 			msg = "Waiting for the build… the build folder is held by " + p.waitingFor
 		case p.run != nil:
 			msg = "Waiting for the build…"
+		case p.verdict != nil && p.verdict.Cached:
+			msg = "Nothing was built: your files are the same as at the check whose verdict is shown above. Change a file and check again to see a build."
 		}
-		return window([]string{p.c.Styles.Dim.Render(msg)}, 0, p.width, h)
+		return window(splitLines(lipgloss.NewStyle().Width(p.width).Render(p.c.Styles.Dim.Render(msg))), 0, p.width, h)
 	}
 	return window(p.out.Lines(p.outputTop(), h), 0, p.width, h)
 }
@@ -172,11 +181,13 @@ func (p *exercisePane) summaryLine() string {
 			cached = " (unchanged since the last check)"
 		}
 		if v.Passed {
+			// The next step's title comes last: a narrow pane cuts it, not the keys.
 			more := ""
 			if ok, _ := p.revealable(); ok {
-				more = " · s shows the solution"
+				more = " · s solution"
 			}
-			return s.Pass.Render("PASS") + fmt.Sprintf(" %s in %.1f s%s%s", v.PassedText(), v.Duration.Seconds(), cached, more)
+			more += " · n " + p.nextStep().describe()
+			return s.Pass.Render("PASS") + fmt.Sprintf(" %s in %.1f s%s", v.PassedText(), v.Duration.Seconds(), cached) + s.Bold.Render(more)
 		}
 		return s.Fail.Render("FAIL") + fmt.Sprintf(" %d of %d stages failed%s · attempt %d", failed, len(v.Stages), cached, ep.Attempts)
 	}

@@ -18,6 +18,7 @@ func TestGolden(t *testing.T) {
 		name  string
 		setup func(t *testing.T, h *harness)
 	}{
+		{"welcome", func(t *testing.T, h *harness) {}},
 		{"list", func(t *testing.T, h *harness) {}},
 		{"lesson", func(t *testing.T, h *harness) {
 			h.key("j", "enter")
@@ -27,6 +28,16 @@ func TestGolden(t *testing.T) {
 			openHello(t, h)
 			h.key("c")
 			h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
+		}},
+		{"exercise-passed", func(t *testing.T, h *harness) {
+			h.checker.events = nil
+			h.checker.verdict = passingVerdict
+			openHello(t, h)
+			h.key("c")
+			h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
+		}},
+		{"quiz-finished", func(t *testing.T, h *harness) {
+			h.key("enter", "t", "2", "n", "2")
 		}},
 		{"help", func(t *testing.T, h *harness) {
 			openHello(t, h)
@@ -42,9 +53,12 @@ func TestGolden(t *testing.T) {
 			name := fmt.Sprintf("%s-%dx%d", sc.name, size[0], size[1])
 			t.Run(name, func(t *testing.T) {
 				var h *harness
-				if sc.name == "trees" {
+				switch sc.name {
+				case "trees":
 					h, _, _ = pickerHarness(t, size[0], size[1])
-				} else {
+				case "welcome":
+					h = newWelcomeHarness(t, size[0], size[1])
+				default:
 					h = newHarness(t, size[0], size[1])
 				}
 				sc.setup(t, h)

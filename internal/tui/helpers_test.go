@@ -167,6 +167,17 @@ type harnessOpt func(*Options)
 // by a relative path, so views (and golden files) show the same paths on every run.
 func newHarness(t testing.TB, w, h int, opts ...harnessOpt) *harness {
 	t.Helper()
+	return newTestHarness(t, w, h, false, opts...)
+}
+
+// newWelcomeHarness is a harness left on the welcome screen a fresh learner sees.
+func newWelcomeHarness(t testing.TB, w, h int, opts ...harnessOpt) *harness {
+	t.Helper()
+	return newTestHarness(t, w, h, true, opts...)
+}
+
+func newTestHarness(t testing.TB, w, h int, keepWelcome bool, opts ...harnessOpt) *harness {
+	t.Helper()
 	c := testCourse(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
@@ -188,10 +199,15 @@ func newHarness(t testing.TB, w, h int, opts ...harnessOpt) *harness {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return newHarnessWith(t, o, fc, store, w, h)
+	return buildHarness(t, o, fc, store, w, h, keepWelcome)
 }
 
 func newHarnessWith(t testing.TB, o Options, fc *fakeChecker, store *progress.Store, w, h int) *harness {
+	t.Helper()
+	return buildHarness(t, o, fc, store, w, h, false)
+}
+
+func buildHarness(t testing.TB, o Options, fc *fakeChecker, store *progress.Store, w, h int, keepWelcome bool) *harness {
 	t.Helper()
 	m, err := New(context.Background(), o)
 	if err != nil {
@@ -205,6 +221,10 @@ func newHarnessWith(t testing.TB, o Options, fc *fakeChecker, store *progress.St
 	t.Cleanup(func() { m.shutdown(5 * time.Second) })
 	hs.exec(m.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	if m.screen == screenWelcome && !keepWelcome {
+		// A fresh progress file opens on the welcome screen; most tests start from the list.
+		m.screen = screenList
+	}
 	return hs
 }
 

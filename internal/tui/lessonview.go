@@ -231,6 +231,10 @@ func (v *lessonView) updateQuiz(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Answer):
 		return v.answer(int(msg.Code - '1'))
 	case key.Matches(msg, k.NextQuestion):
+		if v.question == len(v.lesson.Quiz)-1 && v.quizDone() {
+			l := v.lesson
+			return func() tea.Msg { return nextStepMsg{lesson: l} }
+		}
 		v.question = min(v.question+1, len(v.lesson.Quiz)-1)
 		v.buildQuiz()
 	case key.Matches(msg, k.PrevQuestion):
@@ -259,6 +263,17 @@ func (v *lessonView) answer(choice int) tea.Cmd {
 	})
 	v.buildQuiz()
 	return cmd
+}
+
+// quizDone says every question of the lesson has its right answer.
+func (v *lessonView) quizDone() bool {
+	answers := v.c.Progress().LessonStatus(v.lesson.ID).Answers
+	for _, q := range v.lesson.Quiz {
+		if a, ok := answers[q.ID]; !ok || !a.Correct {
+			return false
+		}
+	}
+	return true
 }
 
 // buildQuiz renders the current question (in Update, so View stays a copy).
@@ -293,10 +308,16 @@ func (v *lessonView) buildQuiz() {
 	case answered && ans.Correct:
 		add(wrap.Render(s.Pass.Render("Right. ") + q.Explain))
 		add("")
-		if v.question+1 < len(v.lesson.Quiz) {
+		switch {
+		case v.quizDone():
+			cp := v.c.Progress()
+			next := nextStep(v.c.Course, v.lesson, nil, func(ex *course.Exercise) bool { return cp.ExerciseStatus(ex.ID).Passed })
+			add(s.Pass.Render(fmt.Sprintf("Knowledge check complete: all %d answers right.", len(v.lesson.Quiz))))
+			add(s.Bold.Render("n "+next.describe()) + s.Dim.Render(" · esc back to the text"))
+		case v.question+1 < len(v.lesson.Quiz):
 			add(s.Dim.Render("Your answer is kept. n: next question"))
-		} else {
-			add(s.Dim.Render("Your answer is kept. esc: back to the text"))
+		default:
+			add(s.Dim.Render("Your answer is kept. p: an earlier question · esc: back to the text"))
 		}
 	case answered:
 		add(wrap.Render(s.Fail.Render("Not quite.") + " Think again and pick another answer."))

@@ -30,6 +30,7 @@ const (
 	screenLesson
 	screenExercise
 	screenTrees
+	screenWelcome
 )
 
 // component is the contract every pane follows (soft-serve's): it updates itself in place,
@@ -47,6 +48,7 @@ type Model struct {
 	c             *Common
 	width, height int
 
+	welcome *welcomeView
 	list    *lessonList
 	lesson  *lessonView
 	panes   map[string]*exercisePane
@@ -74,6 +76,8 @@ func (m *Model) current() component {
 		return m.pane
 	case screenTrees:
 		return m.trees
+	case screenWelcome:
+		return m.welcome
 	}
 	return m.list
 }
@@ -120,6 +124,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refresh()
 		return m, cmd
 	case openLessonMsg:
+		if m.screen == screenWelcome {
+			m.screen = screenList // esc from the lesson leads to the list, not back here
+		}
 		m.push(screenLesson)
 		m.list.selectPosition(msg.lesson.ID, "")
 		return m, m.lesson.open(msg.lesson)
@@ -129,6 +136,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.openExercise(msg.ex.ID)
 	case backMsg:
 		return m, m.back()
+	case nextStepMsg:
+		return m, m.goNext(msg)
 	case treesListedMsg:
 		return m, m.trees.Update(msg)
 	case treeChoiceMsg:
@@ -197,6 +206,9 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		case key.Matches(msg, k.Back) && m.screen == screenLesson && !m.lesson.quiz:
 			return m.back()
+		case key.Matches(msg, k.Back) && m.screen == screenWelcome:
+			m.screen = screenList
+			return nil
 		case key.Matches(msg, k.Trees) && m.screen != screenTrees:
 			m.push(screenTrees)
 			return m.trees.open()
@@ -309,7 +321,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 		m.lesson.Scroll(d)
 	case screenExercise:
 		m.pane.Scroll(d)
-	case screenTrees:
+	case screenTrees, screenWelcome:
 	}
 }
 
@@ -324,6 +336,7 @@ func (m *Model) setDark(dark bool) tea.Cmd {
 		p.applyTheme()
 	}
 	m.lesson.buildQuiz()
+	m.welcome.build()
 	m.refresh()
 	return m.syncRenders()
 }
@@ -346,6 +359,7 @@ func (m *Model) setSize(w, h int) {
 	m.help.SetWidth(w)
 	m.status.SetSize(w, 1)
 	mh := m.mainHeight()
+	m.welcome.SetSize(w, mh)
 	m.list.SetSize(w, mh)
 	m.lesson.SetSize(w, mh)
 	m.trees.SetSize(w, mh)

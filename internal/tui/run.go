@@ -111,13 +111,14 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		progressSync: &progressSync{},
 	}
 	m := &Model{
-		c:      c,
-		list:   newLessonList(c),
-		lesson: newLessonView(c),
-		trees:  newTreePicker(c),
-		panes:  map[string]*exercisePane{},
-		status: newStatusBar(c, o.Doctor),
-		help:   help.New(),
+		c:       c,
+		welcome: newWelcomeView(c),
+		list:    newLessonList(c),
+		lesson:  newLessonView(c),
+		trees:   newTreePicker(c),
+		panes:   map[string]*exercisePane{},
+		status:  newStatusBar(c, o.Doctor),
+		help:    help.New(),
 	}
 	m.help.Styles = c.Styles.Help
 	var cmds []tea.Cmd
@@ -126,6 +127,9 @@ func New(ctx context.Context, o Options) (*Model, error) {
 	}
 	if pos, ok := c.Progress().LastPosition(); ok {
 		cmds = append(cmds, m.resumeAt(pos))
+	} else {
+		// A learner who has not started yet: say what this is and where to begin.
+		m.screen = screenWelcome
 	}
 	m.resume = tea.Batch(cmds...)
 	return m, nil

@@ -81,7 +81,9 @@ sleep 60
 			}
 			t.Cleanup(func() { _, _ = s.tmux("kill-server") })
 
-			s.waitText("Lessons", 30*time.Second)
+			s.waitText("Welcome to rfl-tutor", 30*time.Second) // a new learner's first screen
+			s.send("Escape")
+			s.waitText("Lessons", 5*time.Second)
 			s.send("/")
 			s.typeText("hello-module")
 			s.waitText("Say hello", 5*time.Second)

@@ -34,7 +34,9 @@ type KeyMap struct {
 	// Sideways scrolls a lesson's code lines that are wider than the pane (code is never
 	// wrapped).
 	SideLeft, SideRight key.Binding
-	PrevQuestion        key.Binding
+	// Next moves on after a pass or a finished knowledge check.
+	Next         key.Binding
+	PrevQuestion key.Binding
 
 	// Exercise pane.
 	Edit     key.Binding
@@ -78,6 +80,7 @@ func Default() *KeyMap {
 		PrevQuestion: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous question")),
 		SideLeft:     key.NewBinding(key.WithKeys("<", "shift+left"), key.WithHelp("<", "scroll code left")),
 		SideRight:    key.NewBinding(key.WithKeys(">", "shift+right"), key.WithHelp(">", "scroll code right")),
+		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
 
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Check:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
@@ -106,7 +109,7 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Back, k.Filter, k.Trees, k.Help, k.Quit},
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion, k.SideLeft, k.SideRight},
-		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
+		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Next, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}
 }
 
