@@ -29,7 +29,7 @@ func (a *app) kernelCmd() *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(a.kernelPrepareCmd(), a.kernelListCmd(), a.kernelUseCmd())
+	cmd.AddCommand(a.kernelPrepareCmd(), a.kernelListCmd(), a.kernelUseCmd(), a.kernelMakeCmdCmd())
 	return cmd
 }
 

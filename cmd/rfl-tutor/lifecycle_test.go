@@ -241,3 +241,37 @@ func findUnder(t *testing.T, dir, pattern string) []string {
 	}
 	return found
 }
+
+// The make line `kernel make-cmd` prints is one a learner can paste: run by a shell in the
+// module's folder, it builds the module against the tree.
+func TestKernelMakeCmdBuilds(t *testing.T) {
+	kdir := testkernel.Dir(t)
+	isolate(t)
+	c, err := course.Load(course.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("hello-module")
+	files, err := c.Files(ex.Snippet, course.VariantSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := cli(t, "kernel", "make-cmd", dir, "--kdir", kdir)
+	if code != 0 || !strings.HasPrefix(out, "make -C "+kdir+" M="+dir+" ") || !strings.HasSuffix(out, " modules\n") {
+		t.Fatalf("make-cmd: exit %d, %q %q", code, out, errOut)
+	}
+	sh := exec.Command("sh", "-c", out)
+	sh.Dir = dir
+	if b, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("the printed command failed: %v\n%s", err, b)
+	}
+	if kos, _ := filepath.Glob(filepath.Join(dir, "*.ko")); len(kos) != 1 {
+		t.Errorf("the printed command built %v", kos)
+	}
+}

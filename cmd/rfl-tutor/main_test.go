@@ -43,7 +43,7 @@ func TestHelpEverywhere(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"list", "--help"}, {"show", "--help"}, {"hint", "--help"}, {"progress", "--help"},
 		{"check", "--help"}, {"reset", "--help"}, {"doctor", "--help"}, {"kernel", "--help"},
-		{"kernel", "prepare", "--help"}, {"snippets", "check", "--help"}, {"course", "check", "--help"},
+		{"kernel", "prepare", "--help"}, {"kernel", "make-cmd", "--help"}, {"snippets", "check", "--help"}, {"course", "check", "--help"},
 	} {
 		out, errOut, code := cli(t, args...)
 		if code != 0 || !strings.Contains(out, "Usage:") {

@@ -77,7 +77,7 @@ Run it with no command to open the interactive tutor; every screen has a command
 	return root
 }
 
-// noArgs and exactArgs report wrong argument counts as usage errors (exit 2).
+// noArgs, exactArgs and maxArgs report wrong argument counts as usage errors (exit 2).
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return exit.UsageErr(fmt.Errorf("%s takes no arguments, got %q (see --help)", cmd.CommandPath(), args))
@@ -89,6 +89,15 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
 			return exit.UsageErr(fmt.Errorf("%s needs %s (see --help)", cmd.CommandPath(), what))
+		}
+		return nil
+	}
+}
+
+func maxArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return exit.UsageErr(fmt.Errorf("%s takes %s, got %q (see --help)", cmd.CommandPath(), what, args))
 		}
 		return nil
 	}

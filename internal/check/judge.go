@@ -116,7 +116,7 @@ func judgeModinfo(built bool, b Built, required []string) StageResult {
 			r.Status, r.Reason = Fail, strings.Join(probs, "; ")
 		} else {
 			r.Status = Pass
-			r.Reason = fmt.Sprintf("license %s, name %s", b.Modinfo["license"][0], b.Modinfo["name"][0])
+			r.Reason = modinfoSummary(b.Modinfo, required)
 		}
 	}
 	return r

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
@@ -64,8 +65,31 @@ func modinfoProblems(info map[string][]string, required []string) []string {
 	}
 	for _, key := range required {
 		if v := info[key]; len(v) == 0 || strings.TrimSpace(v[0]) == "" {
-			probs = append(probs, fmt.Sprintf("no %s in .modinfo: add `%s: \"…\"` to module!", key, key))
+			fix := fmt.Sprintf("`%s: \"…\"`", key)
+			if key == "author" {
+				// module! spells it differently on the two kernels the course runs on.
+				fix = "`author: \"…\"` (Linux 6.12) or `authors: [\"…\"]` (Linux 7.x)"
+			}
+			probs = append(probs, fmt.Sprintf("no %s in .modinfo: add %s to module!", key, fix))
 		}
 	}
 	return probs
+}
+
+// modinfoSummary is what a module's .modinfo says, as modinfo(8) prints it, for the keys a
+// learner sets in module! (the rest, vermagic and the like, come from the kernel).
+func modinfoSummary(info map[string][]string, required []string) string {
+	keys := []string{"name", "license", "author", "description"}
+	for _, k := range required {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	var parts []string
+	for _, k := range keys {
+		for _, v := range info[k] {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, " ")
 }

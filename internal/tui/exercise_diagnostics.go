@@ -5,7 +5,6 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 )
 
@@ -33,14 +32,15 @@ func (p *exercisePane) buildDiagnostics() {
 		}
 		lines = append(lines, "")
 	}
-	// A stage's own evidence (the boot stage's Oops excerpt, or its log without the expected
-	// line) follows the compiler's diagnostics.
+	// A failed stage the compiler said nothing about gets its reason in full, with its own
+	// evidence (the boot stage's Oops excerpt, or its log without the expected line), after
+	// the compiler's diagnostics.
 	if v := p.verdict; v != nil {
 		for _, r := range v.Stages {
-			if r.Status != check.Fail || len(r.Log) == 0 {
+			if !stageProblem(r) {
 				continue
 			}
-			for _, l := range strings.Split(wrap.Render(s.Error.Render(string(r.Stage))+": "+r.Reason), "\n") {
+			for _, l := range strings.Split(wrap.Render(s.Error.Render("✗ "+string(r.Stage)+" stage")+": "+r.Reason), "\n") {
 				lines = append(lines, "  "+l)
 			}
 			for _, l := range r.Log {

@@ -417,7 +417,7 @@ func TestBootConsoleStreamsAndItsFailureIsShown(t *testing.T) {
 	// The failed boot brings its log into the diagnostics tab, with the reason.
 	h.contains("✗ boot")
 	h.contains("Diagnostics 1")
-	h.contains(`boot: expected the module to print "hello: Goodbye" when unloaded`)
+	h.contains(`✗ boot stage: expected the module to print "hello: Goodbye" when unloaded`)
 	h.contains("» rmmod hello")
 	h.contains("[0.600317] hello: Hello from Rust!")
 	// The guest's console followed the build output in the output tab.

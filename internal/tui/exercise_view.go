@@ -250,12 +250,19 @@ func (p *exercisePane) stageLogs() int {
 	n := 0
 	if p.verdict != nil {
 		for _, r := range p.verdict.Stages {
-			if r.Status == check.Fail && len(r.Log) > 0 {
+			if stageProblem(r) {
 				n++
 			}
 		}
 	}
 	return n
+}
+
+// stageProblem says a failed stage needs its own entry in the Diagnostics tab: the compiler
+// did not tell its story (modinfo, style rules without a location, the boot stage), and its
+// one-line reason in the stage list may be cut.
+func stageProblem(r check.StageResult) bool {
+	return r.Status == check.Fail && (len(r.Log) > 0 || len(r.Diagnostics) == 0)
 }
 
 func (p *exercisePane) tabOpened() tea.Cmd {

@@ -29,6 +29,16 @@ func TestGolden(t *testing.T) {
 			h.key("c")
 			h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
 		}},
+		{"exercise-modinfo-failed", func(t *testing.T, h *harness) {
+			h.checker.events = nil
+			h.checker.verdict = modinfoVerdict
+			openHello(t, h)
+			h.key("c")
+			h.waitFor("the verdict", 5*time.Second, func() bool { return h.m.pane.verdict != nil })
+			for h.m.pane.tab != tabDiagnostics {
+				h.key("tab")
+			}
+		}},
 		{"exercise-passed", func(t *testing.T, h *harness) {
 			h.checker.events = nil
 			h.checker.verdict = passingVerdict

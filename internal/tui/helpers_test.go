@@ -131,10 +131,25 @@ func passingVerdict(dir string) *check.Verdict {
 		Stages: []check.StageResult{
 			{Stage: course.StageBuild, Status: check.Pass, Reason: "built hello.ko"},
 			{Stage: course.StageWarnings, Status: check.Pass, Reason: "no warnings"},
-			{Stage: course.StageModinfo, Status: check.Pass, Reason: "license GPL, name hello"},
+			{Stage: course.StageModinfo, Status: check.Pass, Reason: "name=hello license=GPL author=A Learner description=Says hello"},
 			{Stage: course.StageStyle, Status: check.Pass, Reason: "SPDX headers and SAFETY comments in place"},
 		},
 		Dir: dir, Duration: 3100 * time.Millisecond,
+	}
+}
+
+// modinfoVerdict is a build that passes with a module whose .modinfo lacks the author: the
+// stage's reason is longer than its line in the stage list.
+func modinfoVerdict(dir string) *check.Verdict {
+	return &check.Verdict{
+		ExerciseID: "hello-module",
+		Stages: []check.StageResult{
+			{Stage: course.StageBuild, Status: check.Pass, Reason: "built hello.ko"},
+			{Stage: course.StageWarnings, Status: check.Pass, Reason: "no warnings"},
+			{Stage: course.StageModinfo, Status: check.Fail, Reason: "no author in .modinfo: add `author: \"…\"` (Linux 6.12) or `authors: [\"…\"]` (Linux 7.x) to module!"},
+			{Stage: course.StageStyle, Status: check.Pass, Reason: "SPDX headers and SAFETY comments in place"},
+		},
+		Dir: dir, Duration: 2900 * time.Millisecond,
 	}
 }
 

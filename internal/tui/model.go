@@ -31,6 +31,7 @@ const (
 	screenExercise
 	screenTrees
 	screenWelcome
+	screenDoctor
 )
 
 // component is the contract every pane follows (soft-serve's): it updates itself in place,
@@ -49,6 +50,7 @@ type Model struct {
 	width, height int
 
 	welcome *welcomeView
+	doctor  *doctorView
 	list    *lessonList
 	lesson  *lessonView
 	panes   map[string]*exercisePane
@@ -78,6 +80,8 @@ func (m *Model) current() component {
 		return m.trees
 	case screenWelcome:
 		return m.welcome
+	case screenDoctor:
+		return m.doctor
 	}
 	return m.list
 }
@@ -155,7 +159,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			_ = w.w.Close() // the pane is gone (a tree switch): nobody will stop this watcher
 		}
 		return m, m.toPane(msg.paneID(), msg)
-	case doctorMsg, flashMsg, flashExpiredMsg:
+	case doctorMsg:
+		m.doctor.setReport(msg.report)
+		return m, m.status.Update(msg)
+	case flashMsg, flashExpiredMsg:
 		return m, m.status.Update(msg)
 	}
 	return m, nil
@@ -212,6 +219,9 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Trees) && m.screen != screenTrees:
 			m.push(screenTrees)
 			return m.trees.open()
+		case key.Matches(msg, k.Doctor) && m.screen != screenDoctor:
+			m.push(screenDoctor)
+			return nil
 		}
 	}
 	return m.current().Update(msg)
@@ -322,6 +332,8 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 	case screenExercise:
 		m.pane.Scroll(d)
 	case screenTrees, screenWelcome:
+	case screenDoctor:
+		m.doctor.pager.scroll(d, m.mainHeight())
 	}
 }
 
@@ -337,6 +349,7 @@ func (m *Model) setDark(dark bool) tea.Cmd {
 	}
 	m.lesson.buildQuiz()
 	m.welcome.build()
+	m.doctor.build()
 	m.refresh()
 	return m.syncRenders()
 }
@@ -360,6 +373,7 @@ func (m *Model) setSize(w, h int) {
 	m.status.SetSize(w, 1)
 	mh := m.mainHeight()
 	m.welcome.SetSize(w, mh)
+	m.doctor.SetSize(w, mh)
 	m.list.SetSize(w, mh)
 	m.lesson.SetSize(w, mh)
 	m.trees.SetSize(w, mh)

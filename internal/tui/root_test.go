@@ -21,9 +21,9 @@ func TestHealthOf(t *testing.T) {
 		want   health
 	}{
 		{[]doctor.Check{check("a", doctor.OK), check("b", doctor.OK)}, health{true, "all 2 checks pass"}},
-		{[]doctor.Check{check("a", doctor.OK), check("b", doctor.Warn)}, health{true, "ok, 1 warning(s)"}},
-		{[]doctor.Check{check("a", doctor.Fail), check("b", doctor.Warn)}, health{false, "a failed: run rfl-tutor doctor"}},
-		{[]doctor.Check{check("a", doctor.Fail), check("b", doctor.Fail)}, health{false, "2 problems: run rfl-tutor doctor"}},
+		{[]doctor.Check{check("a", doctor.OK), check("b", doctor.Warn)}, health{true, "ok, 1 warning(s): D"}},
+		{[]doctor.Check{check("a", doctor.Fail), check("b", doctor.Warn)}, health{false, "a failed: D shows why"}},
+		{[]doctor.Check{check("a", doctor.Fail), check("b", doctor.Fail)}, health{false, "2 problems: D shows them"}},
 	} {
 		if got := healthOf(&doctor.Report{Checks: tc.checks}); got != tc.want {
 			t.Errorf("%v: %+v, want %+v", tc.checks, got, tc.want)
@@ -121,7 +121,7 @@ func TestStatusBar(t *testing.T) {
 		}
 	})
 	h.contains("Linux 6.12.117 · /srv/ktree")
-	h.contains("doctor ✗ rustc version failed: run rfl-tutor doctor")
+	h.contains("doctor ✗ rustc version failed: D shows why")
 	h.send(flashMsg{text: "something happened"})
 	h.contains("something happened")
 	h.lacks("/srv/ktree")
@@ -166,5 +166,30 @@ func TestMouseWheelInList(t *testing.T) {
 	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
 	if h.m.list.cursor != 0 {
 		t.Fatalf("cursor %d after wheel up", h.m.list.cursor)
+	}
+}
+
+// The status bar has room for "ok, 1 warning(s)"; D shows which, with its fix, and esc goes
+// back to where the learner was.
+func TestDoctorReportIsOneKeyAway(t *testing.T) {
+	h := newHarness(t, 80, 24, func(o *Options) {
+		o.Doctor = func(context.Context, *kernel.Tree) *doctor.Report {
+			return &doctor.Report{Tree: "/srv/ktree", Checks: []doctor.Check{
+				{ID: "rustc", Title: "rustc", Status: doctor.OK, Detail: "1.78.0"},
+				{ID: "guest-sysctl", Title: "guest /proc/sys", Status: doctor.Warn, Detail: "the kernel lacks CONFIG_PROC_SYSCTL", Fix: "rebuild the tree with CONFIG_PROC_SYSCTL=y"},
+			}}
+		}
+	})
+	h.waitFor("the doctor", 5*time.Second, func() bool { return h.m.status.health != nil })
+	h.contains("ok, 1 warning(s): D")
+	h.key("D")
+	if h.m.screen != screenDoctor {
+		t.Fatalf("D opened screen %d", h.m.screen)
+	}
+	h.contains("guest /proc/sys: the kernel lacks CONFIG_PROC_SYSCTL")
+	h.contains("fix: rebuild the tree with CONFIG_PROC_SYSCTL=y")
+	h.key("esc")
+	if h.m.screen != screenList {
+		t.Errorf("esc from the doctor went to screen %d", h.m.screen)
 	}
 }

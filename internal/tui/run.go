@@ -113,6 +113,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 	m := &Model{
 		c:       c,
 		welcome: newWelcomeView(c),
+		doctor:  newDoctorView(c),
 		list:    newLessonList(c),
 		lesson:  newLessonView(c),
 		trees:   newTreePicker(c),

@@ -36,17 +36,20 @@ func healthOf(r *doctor.Report) health {
 	}
 	switch {
 	case len(failed) == 1:
-		return health{summary: failed[0] + " failed: run rfl-tutor doctor"}
+		return health{summary: failed[0] + " failed: D shows why"}
 	case len(failed) > 1:
-		return health{summary: fmt.Sprintf("%d problems: run rfl-tutor doctor", len(failed))}
+		return health{summary: fmt.Sprintf("%d problems: D shows them", len(failed))}
 	case len(warned) > 0:
-		return health{ok: true, summary: fmt.Sprintf("ok, %d warning(s)", len(warned))}
+		return health{ok: true, summary: fmt.Sprintf("ok, %d warning(s): D", len(warned))}
 	}
 	return health{ok: true, summary: fmt.Sprintf("all %d checks pass", len(r.Checks))}
 }
 
-// doctorMsg carries the doctor's verdict.
-type doctorMsg struct{ health health }
+// doctorMsg carries the doctor's report and its summary.
+type doctorMsg struct {
+	health health
+	report *doctor.Report
+}
 
 // flashMsg shows a message in the status bar for a while.
 type flashMsg struct {
@@ -111,7 +114,10 @@ func (b *statusBar) runDoctor() tea.Cmd {
 		return nil
 	}
 	ctx, run, tree := b.c.Ctx, b.doctor, b.c.Tree
-	return func() tea.Msg { return doctorMsg{health: healthOf(run(ctx, tree))} }
+	return func() tea.Msg {
+		r := run(ctx, tree)
+		return doctorMsg{health: healthOf(r), report: r}
+	}
 }
 
 // SetSize implements the component contract (the bar is one line).

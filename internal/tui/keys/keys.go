@@ -35,7 +35,9 @@ type KeyMap struct {
 	// wrapped).
 	SideLeft, SideRight key.Binding
 	// Next moves on after a pass or a finished knowledge check.
-	Next         key.Binding
+	Next key.Binding
+	// Doctor shows the doctor's whole report.
+	Doctor       key.Binding
 	PrevQuestion key.Binding
 
 	// Exercise pane.
@@ -72,6 +74,7 @@ func Default() *KeyMap {
 		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Trees:  key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kernel trees")),
+		Doctor: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "doctor's report")),
 
 		Exercise:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "exercise")),
 		Quiz:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test yourself")),
@@ -107,7 +110,7 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Back, k.Filter, k.Trees, k.Help, k.Quit},
+		{k.Open, k.Back, k.Filter, k.Trees, k.Doctor, k.Help, k.Quit},
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion, k.SideLeft, k.SideRight},
 		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Next, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
 	}
