@@ -41,7 +41,7 @@ func cli(t *testing.T, args ...string) (stdout, stderr string, code int) {
 func TestHelpEverywhere(t *testing.T) {
 	isolate(t)
 	for _, args := range [][]string{
-		{"--help"}, {"list", "--help"}, {"show", "--help"}, {"hint", "--help"}, {"progress", "--help"},
+		{"--help"}, {"list", "--help"}, {"show", "--help"}, {"hint", "--help"}, {"solution", "--help"}, {"progress", "--help"},
 		{"check", "--help"}, {"reset", "--help"}, {"doctor", "--help"}, {"kernel", "--help"},
 		{"kernel", "prepare", "--help"}, {"kernel", "make-cmd", "--help"}, {"snippets", "check", "--help"}, {"course", "check", "--help"},
 	} {

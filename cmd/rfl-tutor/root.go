@@ -66,6 +66,7 @@ Run it with no command to open the interactive tutor; every screen has a command
 		a.listCmd(),
 		a.showCmd(),
 		a.hintCmd(),
+		a.solutionCmd(),
 		a.progressCmd(),
 		a.checkCmd(),
 		a.resetCmd(),

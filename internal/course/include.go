@@ -335,3 +335,20 @@ func language(file string) string {
 	}
 	return "text"
 }
+
+// StripAnchors removes the lines that only mark regions (a comment holding ANCHOR: name or
+// ANCHOR_END: name) from a snippet file: they are for lessons' includes, and noise in a
+// solution or a diff shown to the learner.
+func StripAnchors(src []byte) []byte {
+	lines := strings.SplitAfter(string(src), "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if (strings.HasPrefix(t, "//") || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "/*")) &&
+			(anchorStart.MatchString(t) || anchorEnd.MatchString(t)) {
+			continue
+		}
+		b.WriteString(l)
+	}
+	return []byte(b.String())
+}

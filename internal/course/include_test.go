@@ -161,3 +161,18 @@ func TestFencedAndLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestStripAnchors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a\n// ANCHOR: module\nb\n// ANCHOR_END: module\nc\n", "a\nb\nc\n"},
+		{"    // ANCHOR: x\n    code\n", "    code\n"},
+		{"# ANCHOR: k\nobj-m := x.o\n# ANCHOR_END: k", "obj-m := x.o\n"},
+		{`let s = "ANCHOR: not a marker";` + "\n", `let s = "ANCHOR: not a marker";` + "\n"},
+		{"no marks", "no marks"},
+	}
+	for _, tc := range tests {
+		if got := string(StripAnchors([]byte(tc.in))); got != tc.want {
+			t.Errorf("StripAnchors(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

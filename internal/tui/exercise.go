@@ -16,6 +16,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
 	"github.com/rfl-tutor/rfl-tutor/internal/termbuf"
 	"github.com/rfl-tutor/rfl-tutor/internal/tui/watch"
+	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
 // OutputLines is the scrollback of the build output pane. Rustc's worst cascades are a few
@@ -251,16 +252,10 @@ func (p *exercisePane) unavailableReason() string {
 
 // revealable says whether the solution may be shown, and if not, why.
 func (p *exercisePane) revealable() (bool, string) {
-	switch p.c.Course.Reveal {
-	case course.RevealAlways:
-		return true, ""
-	case course.RevealNever:
-		return false, "This course does not show solutions."
-	}
-	if p.c.Progress().ExerciseStatus(p.ex.ID).Passed || (p.verdict != nil && p.verdict.Passed) {
-		return true, ""
-	}
-	return false, "The solution unlocks once your exercise passes."
+	ep := p.c.Progress().ExerciseStatus(p.ex.ID)
+	// A pass on screen counts before the progress file has caught up with it.
+	ep.Passed = ep.Passed || (p.verdict != nil && p.verdict.Passed)
+	return tutor.SolutionShown(p.c.Course, ep)
 }
 
 // Update implements the component contract.
@@ -297,7 +292,7 @@ func (p *exercisePane) Update(msg tea.Msg) tea.Cmd {
 	case editorDoneMsg:
 		p.editing = false
 		if msg.err != nil {
-			p.note = "The editor failed: " + msg.err.Error()
+			p.note = editorFailure(p.c.Editor, msg.err)
 			return nil
 		}
 		return p.startCheck()

@@ -80,12 +80,17 @@ func (p *exercisePane) stage(s course.Stage) *stageState {
 }
 
 func (p *exercisePane) finishCheck(res runResult) tea.Cmd {
+	// Say what was stopped: the stage that was running when the check was cancelled.
+	what := "the build was stopped"
 	for i := range p.stages {
+		if p.stages[i].running && p.stages[i].stage == course.StageBoot {
+			what = "the booted guest was stopped"
+		}
 		p.stages[i].running = false
 	}
 	switch {
 	case res.err != nil && (errors.Is(res.err, context.Canceled) || p.cancelling):
-		p.note = "Check cancelled: the build was stopped."
+		p.note = "Check cancelled: " + what + "."
 		p.cancelling = false
 		return nil
 	case res.err != nil:

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -43,23 +45,53 @@ func (p *exercisePane) edit(file string, line int) tea.Cmd {
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{forPane: forPane{exID}, err: err} })
 }
 
-// editorArgs is the editor's command line for file, at line when the editor is known to take
-// +LINE.
+// EnvEditorLine says how the editor is told a line when rfl-tutor does not know it by name
+// (a script, a wrapper): "plus" passes +LINE before the file (vi's convention), "colon" passes
+// FILE:LINE, "goto" passes -g FILE:LINE (VS Code's), "none" opens the file at its top.
+const EnvEditorLine = "RFL_TUTOR_EDITOR_LINE"
+
+// editorArgs is the editor's command line for file, at line in the editor's own way.
 func (p *exercisePane) editorArgs(file string, line int) []string {
 	args := slices.Clone(p.c.Editor)
-	if line > 0 && opensAtLine(args[0]) {
-		args = append(args, fmt.Sprintf("+%d", line))
+	if line <= 0 {
+		return append(args, file)
+	}
+	switch lineStyle(args[0], os.Getenv(EnvEditorLine)) {
+	case "plus":
+		return append(args, fmt.Sprintf("+%d", line), file)
+	case "colon":
+		return append(args, fmt.Sprintf("%s:%d", file, line))
+	case "goto":
+		return append(args, "-g", fmt.Sprintf("%s:%d", file, line))
 	}
 	return append(args, file)
 }
 
-// opensAtLine tells editors known to take +LINE before the file name.
-func opensAtLine(editor string) bool {
+// lineStyle is how an editor takes a line to open a file at: by its name, or as the
+// environment says for editors it does not know.
+func lineStyle(editor, env string) string {
 	switch filepath.Base(editor) {
-	case "vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "ne", "hx", "helix":
-		return true
+	case "vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "ne", "hx", "helix", "mg", "jed":
+		return "plus"
+	case "code", "codium", "code-insiders", "code-oss":
+		return "goto"
+	case "subl", "zed", "mate":
+		return "colon"
 	}
-	return false
+	switch env {
+	case "plus", "colon", "goto":
+		return env
+	}
+	return "none"
+}
+
+// editorFailure says why the editor did not run, and what to do instead: any editor works,
+// since the watch checks the file when it is saved.
+func editorFailure(editor []string, err error) string {
+	if errors.Is(err, exec.ErrNotFound) {
+		return fmt.Sprintf("Your editor %q is not installed here. Set $VISUAL or $EDITOR to one that is, or edit the file in another window: while watching, saving it checks it.", editor[0])
+	}
+	return "The editor failed: " + err.Error() + ". You can edit the file in another window: while watching, saving it checks it."
 }
 
 func (p *exercisePane) toggleWatch() tea.Cmd {

@@ -42,6 +42,12 @@ func (p *exercisePane) loadSolution() tea.Cmd {
 			return solutionMsg{forPane: forPane{ex.ID}, err: err}
 		}
 		mine, err := c.Workspace.Files(c.Course.ID, ex.WorkspaceName())
+		// Region marks are for lessons: neither side shows them, so they never make a diff.
+		for _, files := range []map[string][]byte{sol, mine} {
+			for name, data := range files {
+				files[name] = course.StripAnchors(data)
+			}
+		}
 		return solutionMsg{forPane: forPane{ex.ID}, solution: sol, mine: mine, err: err}
 	}
 }

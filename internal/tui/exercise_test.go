@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -187,6 +188,23 @@ func TestHintsOneAtATime(t *testing.T) {
 	}
 }
 
+// Cancelled while the module boots, the pane says the guest was stopped, not the build.
+func TestCancelDuringTheBoot(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.checker.block = true
+	h.checker.events = []check.Event{
+		check.StageStarted{Stage: course.StageBuild},
+		check.StageDone{Result: check.StageResult{Stage: course.StageBuild, Status: check.Pass, Reason: "built hello.ko"}},
+		check.StageStarted{Stage: course.StageBoot},
+	}
+	p := openHello(t, h)
+	h.key("c")
+	h.waitFor("the boot stage", 5*time.Second, func() bool { st := p.stage(course.StageBoot); return st != nil && st.running })
+	h.key("esc")
+	h.waitFor("the cancellation", 5*time.Second, func() bool { return !p.Busy() })
+	h.contains("Check cancelled: the booted guest was stopped.")
+}
+
 func TestCancelRunningCheck(t *testing.T) {
 	h := newHarness(t, 80, 24)
 	h.checker.block = true
@@ -338,6 +356,9 @@ func TestEditorExitChecks(t *testing.T) {
 	h.waitFor("the check after editing", 5*time.Second, func() bool { return p.verdict != nil })
 	h.send(editorDoneMsg{forPane: forPane{"hello-module"}, err: errors.New("exit status 1")})
 	h.contains("The editor failed: exit status 1")
+	h.c.Editor = []string{"no-such-editor-here"}
+	h.send(editorDoneMsg{forPane: forPane{"hello-module"}, err: &exec.Error{Name: "no-such-editor-here", Err: exec.ErrNotFound}})
+	h.contains(`Your editor "no-such-editor-here" is not installed here.`)
 }
 
 func TestEditorArgs(t *testing.T) {
@@ -345,15 +366,22 @@ func TestEditorArgs(t *testing.T) {
 	p := openHello(t, h)
 	for _, tc := range []struct {
 		editor []string
+		env    string // $RFL_TUTOR_EDITOR_LINE
 		line   int
 		want   []string
 	}{
-		{[]string{"vim"}, 12, []string{"vim", "+12", "f.rs"}},
-		{[]string{"/usr/bin/nano"}, 3, []string{"/usr/bin/nano", "+3", "f.rs"}},
-		{[]string{"code", "--wait"}, 12, []string{"code", "--wait", "f.rs"}},
-		{[]string{"vi"}, 0, []string{"vi", "f.rs"}},
+		{[]string{"vim"}, "", 12, []string{"vim", "+12", "f.rs"}},
+		{[]string{"/usr/bin/nano"}, "", 3, []string{"/usr/bin/nano", "+3", "f.rs"}},
+		{[]string{"code", "--wait"}, "", 12, []string{"code", "--wait", "-g", "f.rs:12"}},
+		{[]string{"subl", "-w"}, "", 12, []string{"subl", "-w", "f.rs:12"}},
+		{[]string{"vi"}, "", 0, []string{"vi", "f.rs"}},
+		{[]string{"/home/me/bin/myedit"}, "", 12, []string{"/home/me/bin/myedit", "f.rs"}},
+		{[]string{"/home/me/bin/myedit"}, "plus", 12, []string{"/home/me/bin/myedit", "+12", "f.rs"}},
+		{[]string{"/home/me/bin/myedit"}, "colon", 12, []string{"/home/me/bin/myedit", "f.rs:12"}},
+		{[]string{"/home/me/bin/myedit"}, "bogus", 12, []string{"/home/me/bin/myedit", "f.rs"}},
 	} {
 		h.c.Editor = tc.editor
+		t.Setenv(EnvEditorLine, tc.env)
 		if got := p.editorArgs("f.rs", tc.line); !slices.Equal(got, tc.want) {
 			t.Errorf("%v line %d: %q, want %q", tc.editor, tc.line, got, tc.want)
 		}

@@ -73,3 +73,18 @@ func ExerciseStanding(cp *progress.CourseProgress, ex *course.Exercise) Standing
 	}
 	return NotStarted
 }
+
+// SolutionShown is the course's reveal policy for one exercise: whether its solution may be
+// shown now, and if not, why. The CLI's solution command and the TUI's Solution tab both ask.
+func SolutionShown(c *course.Course, ep progress.ExerciseProgress) (bool, string) {
+	switch c.Reveal {
+	case course.RevealAlways:
+		return true, ""
+	case course.RevealNever:
+		return false, "This course does not show solutions."
+	}
+	if ep.Passed {
+		return true, ""
+	}
+	return false, "The solution unlocks once your exercise passes."
+}
