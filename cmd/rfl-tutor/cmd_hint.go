@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/render"
 )
 
 func (a *app) hintCmd() *cobra.Command {
@@ -28,8 +29,9 @@ the answer; each reveal is recorded in your progress. Once all are revealed, it 
 				return err
 			}
 			p := a.painter()
+			text := func(h string) string { return render.InlineCode(h, p.code) }
 			if fresh {
-				fmt.Fprintf(a.stdout, "%s %s\n", p.title(fmt.Sprintf("Hint %d of %d:", revealed, len(ex.Hints))), ex.Hints[revealed-1])
+				fmt.Fprintf(a.stdout, "%s %s\n", p.title(fmt.Sprintf("Hint %d of %d:", revealed, len(ex.Hints))), text(ex.Hints[revealed-1]))
 				if revealed < len(ex.Hints) {
 					fmt.Fprintf(a.stdout, "%s\n", p.dim(fmt.Sprintf("Run `rfl-tutor hint %s` again for the next one.", ex.ID)))
 				}
@@ -37,7 +39,7 @@ the answer; each reveal is recorded in your progress. Once all are revealed, it 
 			}
 			fmt.Fprintf(a.stdout, "All %d hints of %s are revealed:\n", len(ex.Hints), ex.ID)
 			for i, h := range ex.Hints {
-				fmt.Fprintf(a.stdout, "%s %s\n", p.title(fmt.Sprintf("%d.", i+1)), h)
+				fmt.Fprintf(a.stdout, "%s %s\n", p.title(fmt.Sprintf("%d.", i+1)), text(h))
 			}
 			return nil
 		},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -116,13 +117,15 @@ func (a *app) printListing(l listing) {
 				done++
 			}
 		}
-		var state string
-		switch {
-		case len(les.Exercises) > 0:
-			state = fmt.Sprintf("%d/%d exercises passed", done, len(les.Exercises))
-		case les.Questions > 0:
-			state = fmt.Sprintf("%d/%d questions answered", les.Answered, les.Questions)
+		// Both counts, as the TUI's list shows them.
+		var parts []string
+		if len(les.Exercises) > 0 {
+			parts = append(parts, fmt.Sprintf("%d/%d exercises passed", done, len(les.Exercises)))
 		}
+		if les.Questions > 0 {
+			parts = append(parts, fmt.Sprintf("%d/%d questions answered", les.Answered, les.Questions))
+		}
+		state := strings.Join(parts, " · ")
 		fmt.Fprintf(w, "%2d. %-28s %s  %s\n", i+1, les.ID, les.Title, p.dim(state))
 		for _, ex := range les.Exercises {
 			mark := p.dim("·")

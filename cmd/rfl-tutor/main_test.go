@@ -81,7 +81,8 @@ func TestListShowsLessonsInOrder(t *testing.T) {
 	if strings.Contains(out, "\x1b[") {
 		t.Error("plain output carries escape sequences")
 	}
-	for _, want := range []string{"why-rust", "first-module", "hello-module", "Your exercise files:"} {
+	// A lesson with exercises and questions shows both counts.
+	for _, want := range []string{"why-rust", "first-module", "hello-module", "Your exercise files:", "0/2 exercises passed · 0/3 questions answered"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list lacks %q:\n%s", want, out)
 		}
@@ -164,6 +165,10 @@ func TestHintRevealsOneAtATimeAndRecords(t *testing.T) {
 	out1, _, code := cli(t, "hint", "hello-module")
 	if code != 0 || !strings.Contains(out1, "Hint 1 of") {
 		t.Fatalf("first hint: exit %d: %s", code, out1)
+	}
+	// Inline code reads as in a rendered lesson: no literal backticks.
+	if first, _, _ := strings.Cut(out1, "\n"); strings.Contains(first, "`") || !strings.Contains(first, "the macro says Missing required key and names it") {
+		t.Errorf("the hint's inline code is not rendered: %q", out1)
 	}
 	out2, _, _ := cli(t, "hint", "hello-module")
 	if !strings.Contains(out2, "Hint 2 of") {

@@ -20,6 +20,7 @@ var (
 	styleWarn  = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
 	styleDim   = lipgloss.NewStyle().Foreground(lipgloss.Color("8"))
 	styleTitle = lipgloss.NewStyle().Bold(true)
+	styleCode  = lipgloss.NewStyle().Foreground(lipgloss.Color("204"))
 )
 
 func (p painter) paint(s lipgloss.Style, text string) string {
@@ -34,6 +35,10 @@ func (p painter) fail(t string) string  { return p.paint(styleFail, t) }
 func (p painter) warn(t string) string  { return p.paint(styleWarn, t) }
 func (p painter) dim(t string) string   { return p.paint(styleDim, t) }
 func (p painter) title(t string) string { return p.paint(styleTitle, t) }
+
+// code is inline code from the course's texts: coloured on a terminal, as it stands (without
+// the backticks, as in a rendered lesson) off one.
+func (p painter) code(t string) string { return p.paint(styleCode, t) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

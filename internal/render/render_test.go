@@ -55,3 +55,19 @@ func TestTooNarrowStillRenders(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestInlineCode(t *testing.T) {
+	mark := func(s string) string { return "<" + s + ">" }
+	for in, want := range map[string]string{
+		"plain":                           "plain",
+		"set `CONFIG_RUST` to y":          "set <CONFIG_RUST> to y",
+		"`a` and `b`":                     "<a> and <b>",
+		"an odd ` backtick":               "an odd ` backtick",
+		"`license: \"GPL\"` then ` alone": "<license: \"GPL\"> then ` alone",
+		"``":                              "<>",
+	} {
+		if got := InlineCode(in, mark); got != want {
+			t.Errorf("InlineCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

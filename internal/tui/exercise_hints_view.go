@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/rfl-tutor/rfl-tutor/internal/render"
 	"maps"
 	"slices"
 	"strings"
@@ -18,7 +19,8 @@ func (p *exercisePane) buildHints() {
 	wrap := lipgloss.NewStyle().Width(max(min(p.width-2, ReadableWidth), 20))
 	var lines []string
 	for i := range shown {
-		text := s.Heading.Render(fmt.Sprintf("Hint %d of %d", i+1, n)) + "  " + p.ex.Hints[i]
+		text := s.Heading.Render(fmt.Sprintf("Hint %d of %d", i+1, n)) + "  " +
+			render.InlineCode(p.ex.Hints[i], func(t string) string { return s.Code.Render(t) })
 		lines = append(lines, strings.Split(wrap.Render(text), "\n")...)
 		lines = append(lines, "")
 	}

@@ -180,6 +180,7 @@ func TestHintsOneAtATime(t *testing.T) {
 	h.contains("2 more hint(s)")
 	h.key("h", "h")
 	h.contains("Hint 3 of 3")
+	h.contains(`Rust modules must be GPL: license: "GPL".`) // inline code without its backticks
 	h.contains("That was the last hint.")
 	h.key("h")
 	h.contains("Every hint is shown.")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/progress"
+	"github.com/rfl-tutor/rfl-tutor/internal/render"
 	"github.com/rfl-tutor/rfl-tutor/internal/tutor"
 )
 
@@ -291,10 +292,11 @@ func (v *lessonView) buildQuiz() {
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
 	add(s.Title.Render(fmt.Sprintf("Knowledge check · question %d of %d", v.question+1, len(v.lesson.Quiz))))
 	add("")
-	add(wrap.Render(s.Bold.Render(q.Question)))
+	code := func(t string) string { return s.Code.Render(t) }
+	add(wrap.Render(s.Bold.Render(render.InlineCode(q.Question, code))))
 	add("")
 	for i, choice := range q.Choices {
-		line := fmt.Sprintf("  %d) %s", i+1, choice)
+		line := fmt.Sprintf("  %d) %s", i+1, render.InlineCode(choice, code))
 		switch {
 		case answered && i == ans.Choice && ans.Correct:
 			line = s.Pass.Render(line + "  ✓ your answer")
@@ -306,7 +308,7 @@ func (v *lessonView) buildQuiz() {
 	add("")
 	switch {
 	case answered && ans.Correct:
-		add(wrap.Render(s.Pass.Render("Right. ") + q.Explain))
+		add(wrap.Render(s.Pass.Render("Right. ") + render.InlineCode(q.Explain, code)))
 		add("")
 		switch {
 		case v.quizDone():

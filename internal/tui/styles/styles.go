@@ -32,6 +32,9 @@ type Styles struct {
 	Skip        lipgloss.Style
 	Running     lipgloss.Style
 
+	// Code is inline code in short texts (hints, quiz questions), like a lesson shows it.
+	Code lipgloss.Style
+
 	// Diagnostics.
 	Error   lipgloss.Style
 	Warning lipgloss.Style
@@ -77,6 +80,9 @@ func DefaultStyles(dark bool) *Styles {
 	s.Bold = lipgloss.NewStyle().Bold(true)
 	s.Path = lipgloss.NewStyle().Foreground(blue)
 	s.Rule = lipgloss.NewStyle().Foreground(muted)
+	s.Code = lipgloss.NewStyle().
+		Foreground(ld(lipgloss.Color("#C7254E"), lipgloss.Color("#FF5F87"))).
+		Background(ld(lipgloss.Color("#ECECEC"), lipgloss.Color("#303030")))
 
 	s.Match = lipgloss.NewStyle().Foreground(yellow).Underline(true)
 	s.Prompt = lipgloss.NewStyle().Foreground(accent).Bold(true)
