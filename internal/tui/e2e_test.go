@@ -51,6 +51,14 @@ func (s *tmuxSession) typeText(text string) {
 	}
 }
 
+// press sends a key after checking that the screen names it: the learner's walk through the
+// tutor must need no key the screen does not show.
+func (s *tmuxSession) press(key, shown string) {
+	s.t.Helper()
+	s.waitText(shown, 10*time.Second)
+	s.send(key)
+}
+
 func (s *tmuxSession) capture() string {
 	out, err := s.tmux("capture-pane", "-p", "-t", s.name)
 	if err != nil {
@@ -185,14 +193,30 @@ func TestEndToEndTmux(t *testing.T) {
 		}
 	})
 
-	// A fresh learner starts on the welcome screen; esc leads to the lesson list.
-	s.waitText("Welcome to rfl-tutor", 30*time.Second) // a new learner's first screen
-	s.send("Escape")
+	// A fresh learner starts on the welcome screen, and from there on uses only keys the screen
+	// names: lesson 1 and its knowledge check, then the list, the filter and the exercise.
+	s.waitText("Welcome to rfl-tutor", 30*time.Second)
+	s.press("Enter", "Press enter to start lesson 1")
+	first := c.Lessons[0]
+	s.waitText(first.Title, 10*time.Second)
+	s.press("t", "t test yourself")
+	for i, q := range first.Quiz {
+		s.waitText(fmt.Sprintf("question %d of %d", i+1, len(first.Quiz)), 5*time.Second)
+		s.press(strconv.Itoa(q.Answer+1), fmt.Sprintf("Press 1–%d to answer", len(q.Choices)))
+		s.waitText("Right.", 5*time.Second)
+		if i+1 < len(first.Quiz) {
+			s.press("n", "n: next question")
+		}
+	}
+	s.waitText("Knowledge check complete", 5*time.Second)
+	s.press("Escape", "esc back to the text")
+	// Two escapes in a row would read as one key with Alt: wait for the text first.
+	s.press("Escape", "t test yourself")
 	s.waitText("Lessons", 5*time.Second)
 	s.waitText(ex.Lesson.Title, 5*time.Second)
 
 	// Filter to the exercise and open it: the starter is copied into the workspace.
-	s.send("/")
+	s.press("/", "/ filter")
 	s.typeText(ex.ID)
 	s.waitFor("the filtered list", 5*time.Second, func(screen string) bool {
 		return strings.Contains(screen, ex.Title) && !strings.Contains(screen, "Why Rust in the kernel")
@@ -207,7 +231,7 @@ func TestEndToEndTmux(t *testing.T) {
 	}
 
 	// Check the starter as shipped: it fails, with diagnostics.
-	s.send("c")
+	s.press("c", "c check")
 	screen := s.waitFor("the starter's verdict", buildTimeout, func(screen string) bool {
 		return strings.Contains(screen, "FAIL") || strings.Contains(screen, "PASS") || strings.Contains(screen, "could not run")
 	})
@@ -240,20 +264,24 @@ func TestEndToEndTmux(t *testing.T) {
 		}
 	}
 
-	// Change the file again and quit while that build runs: quitting must take make and rustc
-	// down with it.
-	main := filepath.Join(exDir, mainFile(ex))
-	f, err := os.OpenFile(main, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
+	// The pass offers the next step; n takes the learner to the next exercise.
+	next := ex.Lesson.Exercises[1]
+	s.press("n", "n next: "+next.Title)
+	s.waitFor("the next exercise", 10*time.Second, func(screen string) bool {
+		return strings.Contains(screen, next.Title+" · "+next.ID) && strings.Contains(screen, "File ")
+	})
+	if _, err := os.Stat(filepath.Join(tmp, "progress.json")); err != nil {
+		t.Fatalf("no progress written: %v", err)
 	}
-	fmt.Fprintln(f, "// one more line")
-	f.Close()
+
+	// Check its starter and quit while that build runs: quitting must take make and rustc down
+	// with it.
+	s.press("c", "c check")
 	scratch := filepath.Join(tmp, "cache")
 	deadline := time.Now().Add(30 * time.Second)
 	for len(processesUnder(scratch)) == 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("no build started after the second save:\n%s", s.capture())
+			t.Fatalf("no build started for the next exercise:\n%s", s.capture())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -31,6 +31,16 @@ func TestNextStep(t *testing.T) {
 			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
+	// The pane holds the kernel's variant of an exercise, a copy: it is found by its id.
+	ec, err := course.Load(course.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hm := ec.Exercise("hello-module")
+	variant := *hm
+	if got := nextStep(ec, hm.Lesson, &variant, none); got.exercise == nil || got.exercise.ID != "module-state" {
+		t.Errorf("after a variant of hello-module: %+v, want module-state", got)
+	}
 }
 
 // A fresh learner sees the welcome screen; enter starts lesson 1, and esc from there leads to
