@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/build"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 )
@@ -46,18 +46,9 @@ then the newest prepared tree).`,
 	}
 }
 
-// makeCommand is the shell line that builds the module in dir against t.
+// makeCommand is the shell line that builds the module in dir against t: the make line
+// check runs, quoted as build quotes the command it records.
 func makeCommand(t *kernel.Tree, dir string) string {
-	args := append([]string{"make", "-C", shellWord(t.Dir), "M=" + shellWord(dir)}, t.MakeArgs()...)
-	return strings.Join(append(args, "modules"), " ")
-}
-
-// shellWord quotes s for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	args := append([]string{"make", "-C", t.Dir, "M=" + dir}, t.MakeArgs()...)
+	return build.ShellLine(append(args, "modules"))
 }

@@ -192,7 +192,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 
-	res := &Result{ScratchDir: scratch, Args: args, Command: quoteArgs(args), ExitCode: -1, Timeout: req.Timeout, Sandboxed: sandboxed}
+	res := &Result{ScratchDir: scratch, Args: args, Command: ShellLine(args), ExitCode: -1, Timeout: req.Timeout, Sandboxed: sandboxed}
 
 	cols, rows := req.Cols, req.Rows
 	if cols == 0 {
@@ -296,8 +296,8 @@ func environ(base []string, noColor bool, extra []string) []string {
 	return toolchain.MakeEnv(base, append(term, extra...)...)
 }
 
-// quoteArgs renders argv as a line a shell would run as the same command.
-func quoteArgs(args []string) string {
+// ShellLine renders argv as a line a shell would run as the same command.
+func ShellLine(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
 		if a != "" && strings.IndexFunc(a, func(r rune) bool {

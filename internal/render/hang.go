@@ -11,9 +11,6 @@ import (
 // must line up under: its indent, a block quote's bar, a list item's bullet or number.
 var linePrefix = regexp.MustCompile(`^( *(?:│ )?)(• |\d{1,9}\. )?`)
 
-// listMarker matches the start of a rendered list item.
-var listMarker = regexp.MustCompile(`^ *(• |\d{1,9}\. )`)
-
 // wrapLines wraps each rendered line (a whole paragraph, list item or heading, rendered
 // without a width) at width. Continuation lines start under the line's text: after its
 // indent and quote bar, and past a list item's marker (a hanging indent).

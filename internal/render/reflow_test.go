@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -133,7 +134,7 @@ func TestLessonsWrapOnce(t *testing.T) {
 					continue
 				}
 				next := strings.Trim(lines[i+1], " ") // not TrimSpace: inline code starts with a no-break space
-				if next == "" || strings.TrimSpace(line) == "" || listMarker.MatchString(next) || strings.HasPrefix(next, "#") || strings.ContainsAny(next, "│─") {
+				if next == "" || strings.TrimSpace(line) == "" || renderedItem.MatchString(next) || strings.HasPrefix(next, "#") || strings.ContainsAny(next, "│─") {
 					continue
 				}
 				first := spaceWords(next)[0]
@@ -144,6 +145,10 @@ func TestLessonsWrapOnce(t *testing.T) {
 		}
 	}
 }
+
+// renderedItem matches the start of a rendered list item: the next line of a block, not a
+// continuation.
+var renderedItem = regexp.MustCompile(`^ *(• |\d{1,9}\. )`)
 
 // spaceWords splits a line at ASCII spaces.
 func spaceWords(line string) []string {

@@ -96,6 +96,31 @@ func (s *tmuxSession) waitText(text string, timeout time.Duration) string {
 	return s.waitFor(strconv.Quote(text), timeout, func(screen string) bool { return strings.Contains(screen, text) })
 }
 
+// isolatedEnv is the start of a shell command that runs what follows with nothing of the
+// developer's environment but PATH: every folder of the tutor under tmp, the workspace at ws,
+// progress in progressFile, an editor that returns at once.
+func isolatedEnv(tmp, ws, progressFile string) string {
+	env := []string{
+		"HOME=" + filepath.Join(tmp, "home"),
+		"XDG_CONFIG_HOME=" + filepath.Join(tmp, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(tmp, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(tmp, "state"),
+		"XDG_CACHE_HOME=" + filepath.Join(tmp, "cache"),
+		workspace.EnvRoot + "=" + ws,
+		progress.EnvPath + "=" + progressFile,
+		"TERM=xterm-256color",
+		"EDITOR=true",
+		"VISUAL=",
+		"PATH=" + os.Getenv("PATH"),
+	}
+	var b strings.Builder
+	b.WriteString("exec env -i")
+	for _, e := range env {
+		b.WriteString(" " + shellQuote(e))
+	}
+	return b.String()
+}
+
 // shellQuote quotes a word for the shell tmux runs the command with.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
@@ -159,24 +184,8 @@ func TestEndToEndTmux(t *testing.T) {
 	exDir := workspace.New(wsRoot).Dir(c.ID, ex.ID)
 	progressFile := filepath.Join(tmp, "progress.json")
 
-	env := []string{
-		"HOME=" + filepath.Join(tmp, "home"),
-		"XDG_CONFIG_HOME=" + filepath.Join(tmp, "config"),
-		"XDG_DATA_HOME=" + filepath.Join(tmp, "data"),
-		"XDG_STATE_HOME=" + filepath.Join(tmp, "state"),
-		"XDG_CACHE_HOME=" + filepath.Join(tmp, "cache"),
-		workspace.EnvRoot + "=" + wsRoot,
-		progress.EnvPath + "=" + progressFile,
-		"TERM=xterm-256color",
-		"EDITOR=true",
-		"VISUAL=",
-		"PATH=" + os.Getenv("PATH"),
-	}
 	var cmd strings.Builder
-	cmd.WriteString("exec env -i")
-	for _, e := range env {
-		cmd.WriteString(" " + shellQuote(e))
-	}
+	cmd.WriteString(isolatedEnv(tmp, wsRoot, progressFile))
 	fmt.Fprintf(&cmd, " %s --kdir %s 2>%s", shellQuote(bin), shellQuote(kdir), shellQuote(filepath.Join(tmp, "stderr")))
 
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("rfl-tutor-e2e-%d", os.Getpid()), name: "e2e"}

@@ -58,22 +58,8 @@ sleep 60
 			if err := os.WriteFile(script, []byte(wrapper), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			env := []string{
-				"HOME=" + filepath.Join(tmp, "home"),
-				"XDG_CONFIG_HOME=" + filepath.Join(tmp, "config"),
-				"XDG_DATA_HOME=" + filepath.Join(tmp, "data"),
-				"XDG_STATE_HOME=" + filepath.Join(tmp, "state"),
-				"XDG_CACHE_HOME=" + filepath.Join(tmp, "cache"),
-				"RFL_TUTOR_WORKSPACE=" + filepath.Join(tmp, "ws"),
-				"RFL_TUTOR_PROGRESS=" + filepath.Join(tmp, "progress.json"),
-				"TERM=xterm-256color", "EDITOR=true", "VISUAL=",
-				"PATH=" + os.Getenv("PATH"),
-			}
 			var cmd strings.Builder
-			cmd.WriteString("exec env -i")
-			for _, e := range env {
-				cmd.WriteString(" " + shellQuote(e))
-			}
+			cmd.WriteString(isolatedEnv(tmp, filepath.Join(tmp, "ws"), filepath.Join(tmp, "progress.json")))
 			cmd.WriteString(" sh " + shellQuote(script))
 			s := &tmuxSession{t: t, socket: fmt.Sprintf("rfl-tutor-sig-%d-%d", os.Getpid(), sig), name: "sig"}
 			if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", cmd.String()); err != nil {
