@@ -46,7 +46,7 @@ export RFL_TEST_KDIR=$kdir RFL_REQUIRE_KERNEL=1
 go test -timeout 60m -count=1 "$@" ./...
 
 if [ -n "$kdir73" ]; then
-	step "both trees: kernel list, hello-module on each, snippets check and course check --boot as one matrix"
+	step "both trees: kernel list, hello-module on each (check and make-cmd), snippets check and course check --boot as one matrix"
 	export XDG_CONFIG_HOME=$(mktemp -d) # the selection below must not depend on a developer's config
 	trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 	listed=$(.bin/rfl-tutor kernel list --json)
@@ -56,6 +56,18 @@ if [ -n "$kdir73" ]; then
 	for d in "$kdir" "$kdir73"; do
 		.bin/rfl-tutor check hello-module --solution --quiet --kdir "$d"
 	done
+	# The make line `kernel make-cmd` prints builds the tree's variant of the hello module when
+	# a shell runs it in the module's folder (the lessons point learners at it).
+	m=$(mktemp -d)
+	for d in "$kdir" "$kdir73"; do
+		rm -rf "${m:?}"/*
+		cp snippets/hello_module/Kbuild snippets/hello_module/src/*.rs "$m"/
+		if [ "$d" = "$kdir73" ]; then cp snippets/hello_module/linux-7/src/*.rs "$m"/; fi
+		line=$(.bin/rfl-tutor kernel make-cmd "$m" --kdir "$d")
+		(cd "$m" && sh -c "$line" >/dev/null) || { echo "the make line for $d failed: $line" >&2; exit 1; }
+		[ -f "$m"/hello_module.ko ] || { echo "the make line for $d built no hello_module.ko" >&2; exit 1; }
+	done
+	rm -rf "$m"
 	.bin/rfl-tutor snippets check --kdir "$kdir" --kdir "$kdir73"
 	.bin/rfl-tutor course check --kdir "$kdir" --kdir "$kdir73" --boot
 fi

@@ -351,6 +351,9 @@ func (p *exercisePane) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Next) && p.run == nil && p.c.Progress().ExerciseStatus(p.ex.ID).Passed:
 		l, ex := p.ex.Lesson, p.ex
 		return func() tea.Msg { return nextStepMsg{lesson: l, after: ex} }
+	case key.Matches(msg, k.Lesson):
+		l := p.ex.Lesson
+		return func() tea.Msg { return openLessonMsg{lesson: l} }
 	case key.Matches(msg, k.Check):
 		return p.startCheck()
 	case key.Matches(msg, k.Edit):
@@ -394,9 +397,9 @@ func (p *exercisePane) ShortHelp() []key.Binding {
 		return []key.Binding{k.Cancel, k.NextTab, k.Down, k.Up, k.Help}
 	}
 	if p.c.Progress().ExerciseStatus(p.ex.ID).Passed {
-		return []key.Binding{k.Next, k.Solution, k.Check, k.Edit, k.NextTab, k.Back, k.Help}
+		return []key.Binding{k.Next, k.Solution, k.Check, k.Edit, k.NextTab, k.Lesson, k.Back, k.Help}
 	}
-	return []key.Binding{k.Check, k.Edit, k.Hint, k.NextTab, k.Back, k.Help}
+	return []key.Binding{k.Check, k.Edit, k.Hint, k.NextTab, k.Lesson, k.Back, k.Help}
 }
 
 // FullHelp implements help.KeyMap.
@@ -406,7 +409,7 @@ func (p *exercisePane) FullHelp() [][]key.Binding {
 		{k.Edit, k.Check, k.Watch, k.Cancel, k.Reset},
 		{k.Hint, k.Solution, k.Next, k.NextTab, k.PrevTab, k.EditAt},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Back, k.Help, k.Quit},
+		{k.Lesson, k.Back, k.Help, k.Quit},
 	}
 }
 

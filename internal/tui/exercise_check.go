@@ -108,19 +108,9 @@ func (p *exercisePane) finishCheck(res runResult) tea.Cmd {
 	p.diagSel = 0
 	p.diagPager.off = 0
 	p.buildDiagnostics()
-	if !v.Passed && (len(v.Diagnostics) > 0 || hasStageLog(v)) && p.tab == tabOutput {
+	if !v.Passed && (len(v.Diagnostics) > 0 || p.stageLogs() > 0) && p.tab == tabOutput {
 		p.tab = tabDiagnostics
 	}
 	// Recorded exactly as `rfl-tutor check` records it.
 	return p.c.record(tutor.RecordCheck(p.ex, v, p.c.Now()))
-}
-
-// hasStageLog reports whether a failed stage brought its own evidence (the boot stage's log).
-func hasStageLog(v *check.Verdict) bool {
-	for _, r := range v.Stages {
-		if r.Status == check.Fail && len(r.Log) > 0 {
-			return true
-		}
-	}
-	return false
 }

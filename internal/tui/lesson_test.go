@@ -223,3 +223,20 @@ func TestLessonScrollsWideCodeSideways(t *testing.T) {
 		t.Errorf("after scrolling back, xoff = %d", v.xoff)
 	}
 }
+
+// An exercise opened from the list has its lesson one key away, and esc comes back to it.
+func TestExerciseOpensItsLesson(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	openHello(t, h)
+	if !strings.Contains(h.screen(), "L lesson") {
+		t.Fatalf("the exercise's help line does not offer its lesson:\n%s", h.screen())
+	}
+	h.key("L")
+	if h.m.screen != screenLesson || h.m.lesson.lesson != h.m.pane.ex.Lesson {
+		t.Fatal("L did not open the exercise's lesson")
+	}
+	h.key("esc")
+	if h.m.screen != screenExercise || h.m.pane.ex.ID != "hello-module" {
+		t.Fatal("esc from the lesson did not return to the exercise")
+	}
+}

@@ -40,7 +40,7 @@ func TestViewDeclaresAltScreenAndMouse(t *testing.T) {
 }
 
 func TestViewFillsTheScreenExactly(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 16}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 16}, {200, 60}} {
 		h := newHarness(t, size[0], size[1])
 		check := func(where string) {
 			t.Helper()

@@ -51,6 +51,8 @@ type KeyMap struct {
 	EditAt   key.Binding
 	NextTab  key.Binding
 	PrevTab  key.Binding
+	// Lesson opens an exercise's lesson over it (esc comes back to the exercise).
+	Lesson key.Binding
 
 	// Confirmation prompts.
 	Confirm key.Binding
@@ -95,6 +97,7 @@ func Default() *KeyMap {
 		EditAt:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit at the diagnostic")),
 		NextTab:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
 		PrevTab:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
+		Lesson:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lesson")),
 
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Deny:    key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
@@ -112,7 +115,7 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Back, k.Filter, k.Trees, k.Doctor, k.Help, k.Quit},
 		{k.Exercise, k.Quiz, k.Answer, k.NextQuestion, k.PrevQuestion, k.SideLeft, k.SideRight},
-		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Next, k.Reset, k.Cancel, k.NextTab, k.PrevTab},
+		{k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Next, k.Reset, k.Cancel, k.NextTab, k.PrevTab, k.Lesson},
 	}
 }
 

@@ -16,7 +16,7 @@ func TestNoClashes(t *testing.T) {
 		"list":     {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back, k.Filter, k.Trees, k.Help, k.Quit},
 		"lesson":   {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Trees, k.Help, k.Quit, k.Exercise, k.Quiz},
 		"quiz":     {k.Answer, k.NextQuestion, k.PrevQuestion, k.Back, k.Help, k.Quit},
-		"exercise": {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Trees, k.Help, k.Quit, k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.NextTab, k.PrevTab},
+		"exercise": {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Trees, k.Help, k.Quit, k.Edit, k.EditAt, k.Check, k.Watch, k.Hint, k.Solution, k.Reset, k.NextTab, k.PrevTab, k.Lesson, k.Doctor, k.Next},
 		"confirm":  {k.Confirm, k.Deny},
 		"trees":    {k.Up, k.Down, k.Open, k.Back, k.Help, k.Quit},
 	}
