@@ -46,16 +46,25 @@ func Markdown(md string, width int, theme Theme) (string, error) {
 	for _, seg := range splitBlocks(Reflow(md)) {
 		// Tables need the width for their layout; text is rendered unwrapped and wrapped here,
 		// once, with hanging indents; code is never wrapped.
-		r := text
-		if seg.kind != tableBlock {
-			// Wide enough for the longest line: glamour pads every line to its wrap width.
-			if r, err = newRenderer(style, longestLine(seg.md)+unwrappedMargin); err != nil {
-				return "", err
+		var out string
+		if seg.kind == tableBlock {
+			var list string
+			if out, list, err = renderTable(seg.md, text, width); err != nil {
+				return "", fmt.Errorf("render markdown: %w", err)
+			}
+			if list != "" {
+				seg = segment{md: list, kind: textBlock}
 			}
 		}
-		out, err := r.Render(seg.md)
-		if err != nil {
-			return "", fmt.Errorf("render markdown: %w", err)
+		if seg.kind != tableBlock {
+			// Wide enough for the longest line: glamour pads every line to its wrap width.
+			r, err := newRenderer(style, longestLine(seg.md)+unwrappedMargin)
+			if err != nil {
+				return "", err
+			}
+			if out, err = r.Render(seg.md); err != nil {
+				return "", fmt.Errorf("render markdown: %w", err)
+			}
 		}
 		lines := trimBlankEdges(strings.Split(out, "\n"))
 		for i, l := range lines {
