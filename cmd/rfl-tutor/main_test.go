@@ -317,3 +317,49 @@ func TestPrepareBootMakesTheInitramfs(t *testing.T) {
 		t.Errorf("without QEMU and busybox: %v", err)
 	}
 }
+
+// The shortcut rustc itself suggests for an unused Result, `let _ = …`, silences the warning
+// but loses the error: errors-must-use fails it at the boot stage, where the module is given
+// more readings than it has room for, and names the line the module did not print.
+func TestErrorsMustUseRefusesLetUnderscore(t *testing.T) {
+	kdir := testkernel.Dir(t)
+	isolate(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	ws := t.TempDir()
+	t.Setenv("RFL_TUTOR_WORKSPACE", ws)
+	if _, errOut, code := cli(t, "check", "errors-must-use", "--kdir", kdir, "--no-boot"); code != 1 {
+		t.Fatalf("starter: exit %d, %s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(ws, "*", "errors-must-use*", "errors_must_use.rs"))
+	if len(files) != 1 {
+		t.Fatalf("the learner's copy: %v", files)
+	}
+	src, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	shortcut := strings.Replace(string(src), "log.record(value);", "let _ = log.record(value);", 1)
+	if shortcut == string(src) {
+		t.Fatal("the starter no longer drops record's Result the way this test expects")
+	}
+	if err := os.WriteFile(files[0], []byte(shortcut), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, "check", "errors-must-use", "--kdir", kdir, "--json")
+	var v check.Verdict
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != 1 {
+		t.Fatalf("exit %d, %v\n%s\n%s", code, err, out, errOut)
+	}
+	for _, st := range v.Stages {
+		want := check.Pass
+		if st.Stage == course.StageBoot {
+			want = check.Fail
+		}
+		if st.Status != want {
+			t.Errorf("%s: %s (%s), want %s", st.Stage, st.Status, st.Reason, want)
+		}
+	}
+	if b := v.Stage(course.StageBoot); b == nil || !strings.Contains(b.Reason, "six readings refused") {
+		t.Errorf("the boot stage does not name the missing refusal: %+v", b)
+	}
+}

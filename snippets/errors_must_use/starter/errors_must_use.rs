@@ -28,6 +28,14 @@ impl ReadingLog {
     }
 }
 
+/// Records every value, stopping at the first that does not fit.
+fn fill(log: &mut ReadingLog, values: &[u16]) -> Result {
+    for &value in values {
+        log.record(value);
+    }
+    Ok(())
+}
+
 struct ErrorsMustUse;
 
 impl kernel::Module for ErrorsMustUse {
@@ -36,10 +44,18 @@ impl kernel::Module for ErrorsMustUse {
             slots: [0; 4],
             used: 0,
         };
-        for value in [310, 295, 402] {
-            log.record(value);
-        }
+        fill(&mut log, &[310, 295, 402])?;
         pr_info!("recorded {:?}\n", &log.slots[..log.used]);
+
+        // Six readings do not fit in four slots: fill must say so.
+        let mut full = ReadingLog {
+            slots: [0; 4],
+            used: 0,
+        };
+        match fill(&mut full, &[1, 2, 3, 4, 5, 6]) {
+            Ok(()) => pr_err!("six readings fit in four slots?\n"),
+            Err(e) => pr_info!("six readings refused with {} after {}\n", e.to_errno(), full.used),
+        }
         Ok(ErrorsMustUse)
     }
 }
