@@ -44,12 +44,13 @@ func Markdown(md string, width int, theme Theme) (string, error) {
 	}
 	var parts []string
 	for _, seg := range splitBlocks(Reflow(md)) {
-		// Tables need the width for their layout; text is rendered unwrapped and wrapped here,
-		// once, with hanging indents; code is never wrapped.
+		// Tables need the width for their layout (and become text when they would cut a word);
+		// text is rendered unwrapped and wrapped here, once, with hanging indents; code is never
+		// wrapped.
 		var out string
 		if seg.kind == tableBlock {
 			var list string
-			if out, list, err = renderTable(seg.md, text, width); err != nil {
+			if out, list, err = renderTable(seg.md, text); err != nil {
 				return "", fmt.Errorf("render markdown: %w", err)
 			}
 			if list != "" {

@@ -7,11 +7,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// renderTable renders a markdown table at width. glamour shares the width among the columns
-// and cuts a word that is wider than its column (`tools/testing/s` / `elftests/rust`); when
-// that would happen the table is rendered as a list instead, one item per row with the header
-// naming each cell, which wraps at word boundaries like any other text.
-func renderTable(md string, r *glamour.TermRenderer, width int) (out string, asText string, err error) {
+// renderTable renders a markdown table with r, which wraps at the pane's width. glamour shares
+// that width among the columns and cuts a word wider than its column (`tools/testing/s` /
+// `elftests/rust`); when that would happen the table comes back as asText, a list with one
+// item per row and the header naming each cell, which wraps at word boundaries like any text.
+func renderTable(md string, r *glamour.TermRenderer) (out string, asText string, err error) {
 	out, err = r.Render(md)
 	if err != nil {
 		return "", "", err
