@@ -41,8 +41,8 @@ if [ -n "$dead_prog$dead_test" ]; then
 	exit 1
 fi
 
-step "tests (against $kdir)"
-export RFL_TEST_KDIR=$kdir RFL_REQUIRE_KERNEL=1
+step "tests (against $kdir; kernel-dependent ones also against ${kdir73:-no second tree})"
+export RFL_TEST_KDIR=$kdir RFL_TEST_KDIRS=$kdir73 RFL_REQUIRE_KERNEL=1
 go test -timeout 60m -count=1 "$@" ./...
 
 if [ -n "$kdir73" ]; then

@@ -40,7 +40,8 @@ func parseTable(md string) (header []string, rows [][]string) {
 	return header, rows
 }
 
-// tableCells splits one table row at its unescaped pipes outside inline code.
+// tableCells splits one table row at its unescaped pipes, as GitHub-flavoured markdown (and
+// so glamour) does: a pipe inside inline code splits the cell too unless it is escaped.
 func tableCells(line string) []string {
 	line = strings.TrimSpace(line)
 	line = strings.TrimPrefix(line, "|")
@@ -49,16 +50,12 @@ func tableCells(line string) []string {
 	}
 	var cells []string
 	var cur strings.Builder
-	code := false
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; {
 		case c == '\\' && i+1 < len(line) && line[i+1] == '|':
 			cur.WriteString(`\|`)
 			i++
-		case c == '`':
-			code = !code
-			cur.WriteByte(c)
-		case c == '|' && !code:
+		case c == '|':
 			cells = append(cells, strings.TrimSpace(cur.String()))
 			cur.Reset()
 		default:

@@ -13,7 +13,8 @@ func TestTableCells(t *testing.T) {
 	}{
 		{"| a | b |", []string{"a", "b"}},
 		{"a | b", []string{"a", "b"}},
-		{"| `x | y` | b |", []string{"`x | y`", "b"}},
+		{"| `x | y` | b |", []string{"`x", "y`", "b"}}, // as GitHub's markdown splits it
+		{"| `x \\| y` | b |", []string{"`x \\| y`", "b"}},
 		{`| a \| b | c |`, []string{`a \| b`, "c"}},
 		{"| | b |", []string{"", "b"}},
 		{"|", []string{""}},

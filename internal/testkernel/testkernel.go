@@ -9,6 +9,7 @@ package testkernel
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,23 @@ func Dir(t testing.TB) string {
 		t.Fatalf("RFL_TEST_KDIR=%s is not a configured kernel tree: %v", dir, err)
 	}
 	return dir
+}
+
+// Dirs returns every kernel tree the suite builds against: RFL_TEST_KDIR, then the trees in
+// RFL_TEST_KDIRS (space-separated; the README's test command puts the 7.3 tree there), so a
+// test of behaviour that differs between kernels runs on each of them.
+func Dirs(t testing.TB) []string {
+	t.Helper()
+	dirs := []string{Dir(t)}
+	for _, dir := range strings.Fields(os.Getenv("RFL_TEST_KDIRS")) {
+		if _, err := os.Stat(filepath.Join(dir, ".config")); err != nil {
+			t.Fatalf("RFL_TEST_KDIRS names %s, which is not a configured kernel tree: %v", dir, err)
+		}
+		if dir != dirs[0] {
+			dirs = append(dirs, dir)
+		}
+	}
+	return dirs
 }
 
 // Required reports whether tests must fail rather than skip when the tree is missing.
