@@ -127,11 +127,17 @@ func (a *app) printCourseReport(c *course.Course, rep *coursecheck.Report) {
 	for _, f := range rep.Findings {
 		byRule[f.Rule]++
 	}
-	var starters, solutions, judged int
+	var starters, solutions, judged, shortcuts, refused int
 	for _, ex := range rep.Exercises {
 		for _, on := range ex.Trees {
 			if on.Skip != "" {
 				continue
+			}
+			for _, sc := range on.Shortcuts {
+				shortcuts++
+				if sc.OK {
+					refused++
+				}
 			}
 			judged++
 			if on.StarterOK {
@@ -156,6 +162,9 @@ func (a *app) printCourseReport(c *course.Course, rep *coursecheck.Report) {
 		booted = " (the boot stage skipped: add --boot to boot them)"
 	}
 	line(solutions == judged, fmt.Sprintf("%d of %d solutions pass every stage%s", solutions, judged, booted))
+	if shortcuts > 0 {
+		line(refused == shortcuts, fmt.Sprintf("%d of %d shortcuts (declared wrong solutions) refused for the declared reason", refused, shortcuts))
+	}
 	line(byRule[coursecheck.RuleOrphan] == 0, fmt.Sprintf("%d orphaned snippet(s)", byRule[coursecheck.RuleOrphan]))
 	if _, err := c.Root.Open(coursecheck.IDsLock); err == nil {
 		line(byRule[coursecheck.RuleIDs] == 0, fmt.Sprintf("ids stable against %s (%d problem(s))", coursecheck.IDsLock, byRule[coursecheck.RuleIDs]))

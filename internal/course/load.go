@@ -137,6 +137,38 @@ func (ld *loader) loadSnippet(id string) {
 	if s.Starter != nil && !hasStarter {
 		ld.ps.add(meta, s.starterLine, "starter: is set but there is no starter/ folder with the learner's code")
 	}
+	ld.checkShortcutEdits(s, meta)
+}
+
+// checkShortcutEdits reports shortcut edits that do not apply to the solution of every kernel
+// variant, and shortcuts on a snippet no exercise can use.
+func (ld *loader) checkShortcutEdits(s *Snippet, meta string) {
+	if len(s.Shortcuts) == 0 {
+		return
+	}
+	if s.Starter == nil {
+		ld.ps.add(meta, s.Shortcuts[0].line, "shortcuts: only an exercise's snippet (one with a starter:) has shortcuts to refuse")
+	}
+	srcs := []map[string]string{s.Src}
+	names := []string{""}
+	for _, v := range s.Variants {
+		if v.Folder != "" {
+			srcs, names = append(srcs, v.Src), append(names, " (variant "+v.Name()+")")
+		}
+	}
+	for i, paths := range srcs {
+		files := map[string][]byte{}
+		for name, p := range paths {
+			if data, err := fs.ReadFile(ld.fsys, p); err == nil {
+				files[name] = data
+			}
+		}
+		for _, sc := range s.Shortcuts {
+			if _, err := ApplyShortcut(files, sc); err != nil {
+				ld.ps.add(meta, sc.line, "%v%s", err, names[i])
+			}
+		}
+	}
 }
 
 // loadLessons reads course.yaml and every lesson file, in file name order.
@@ -271,6 +303,11 @@ func (ld *loader) checkExerciseSnippet(ex *Exercise) {
 		// reported at the snippet's starter: line
 	case s.Starter.Stage != "" && !slices.Contains(ex.Stages, s.Starter.Stage):
 		at("snippet %s's starter fails at stage %s, which this exercise does not run (stages: %s)", s.ID, s.Starter.Stage, stageList(ex.Stages))
+	}
+	for _, sc := range s.Shortcuts {
+		if sc.Stage != "" && !slices.Contains(ex.Stages, sc.Stage) {
+			at("snippet %s's shortcut %q must fail at stage %s, which this exercise does not run (stages: %s)", s.ID, sc.Name, sc.Stage, stageList(ex.Stages))
+		}
 	}
 }
 

@@ -187,6 +187,8 @@ type Snippet struct {
 	ExpectError string
 	// Starter says how the learner's starter must fail, for snippets used by exercises.
 	Starter *StarterExpect
+	// Shortcuts are wrong solutions the exercise must refuse, each for a stated reason.
+	Shortcuts []*Shortcut
 	// Src maps each file name of the reference build (Kbuild, *.rs) to its path relative to the
 	// course root: shared top-level files, overridden by src/.
 	Src map[string]string
@@ -240,6 +242,32 @@ type StarterExpect struct {
 	Stage Stage
 	// Error is the rustc error code the build stage must report (empty for non-build stages).
 	Error string
+}
+
+// Shortcut is a wrong solution an exercise must refuse: the reference solution with the edits
+// a learner might make to pass without doing the work (hiding an error with `let _ =`, printing
+// the expected line instead of computing it), the stage that must fail, and what that stage
+// must say. The authoring check (`course check --boot`) judges each one on every tree, so an
+// exercise whose rules cannot be gamed stays that way.
+type Shortcut struct {
+	Name  string
+	Edits []Edit
+	// Stage is the first stage that must fail.
+	Stage Stage
+	// Because is a text the failing stage must report: in its reason, a diagnostic's message
+	// or code, or a line of its log.
+	Because string
+	line    int
+}
+
+// Line is where the shortcut is declared in its snippet.yaml.
+func (sc *Shortcut) Line() int { return sc.line }
+
+// Edit replaces the one occurrence of Replace in File (a file of the solution's build folder)
+// by With. Edits are text, not whole files, so one shortcut fits every kernel variant.
+type Edit struct {
+	File, Replace, With string
+	line                int
 }
 
 // ConfigOption is one kernel configuration requirement.

@@ -295,6 +295,17 @@ func TestParseSnippetMeta(t *testing.T) {
 		{name: "starter error at a later stage", in: "title: T\nstarter:\n  stage: style\n  error: E0001\n", want: []string{
 			"4: starter: error only applies with stage: build"}},
 		{name: "starter without stage", in: "title: T\nstarter: {error: E0001}\n", want: []string{`2: starter: missing required key "stage"`}},
+		{name: "shortcut problems", in: "title: T\nshortcuts:\n  - name: a\n    edits: []\n    fails: bake\n    because: x\n  - name: a\n    edits: [{file: a.rs, replace: \"\", with: y}]\n    fails: build\n    because: E0425\n  - {name: b}\n  - name: c\n    edits: [{file: a.rs, replace: x}]\n    fails: build\n    because: E0425\n", want: []string{
+			`4: shortcut "a": edits: needs at least one edit`,
+			`5: shortcut "a": unknown stage "bake"`,
+			`7: shortcut "a" is listed twice`,
+			`8: edit: "replace" is empty`,
+			`11: shortcut: missing required key "edits"`,
+			`11: shortcut: missing required key "fails"`,
+			`11: shortcut: missing required key "because"`,
+			`13: shortcut "c": an edit needs with:`,
+		}},
+		{name: "shortcuts empty", in: "title: T\nshortcuts: []\n", want: []string{"2: shortcuts: needs at least one shortcut"}},
 		{name: "starter not a mapping", in: "title: T\nstarter: yes\n", want: []string{`2: starter must be a mapping of keys to values, not "yes"`}},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package course
 
 import (
+	"fmt"
 	"maps"
 	"path"
 	"regexp"
@@ -26,7 +27,7 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 		r.at(1, "snippet.yaml is empty: it needs at least a title")
 		return false
 	}
-	f, ok := r.mapping(top, "", 1, "title", "kernel", "kernel_note", "config", "expect", "error", "starter", "variants")
+	f, ok := r.mapping(top, "", 1, "title", "kernel", "kernel_note", "config", "expect", "error", "starter", "variants", "shortcuts")
 	if !ok {
 		return false
 	}
@@ -76,7 +77,74 @@ func parseSnippetMeta(ps *problems, file string, data []byte, s *Snippet) bool {
 	if f.has("variants") {
 		parseVariants(r, f, s)
 	}
+	if f.has("shortcuts") {
+		parseShortcuts(r, f, s)
+	}
 	return true
+}
+
+// parseShortcuts reads the shortcuts: list (see Shortcut). Whether each edit applies is
+// checked once the files are known (checkShortcutEdits).
+func parseShortcuts(r report, f fields, s *Snippet) {
+	names := map[string]bool{}
+	for _, n := range f.list("shortcuts") {
+		sf, ok := r.mapping(n, "shortcut", r.line(n), "name", "edits", "fails", "because")
+		if !ok {
+			continue
+		}
+		sf.require("name", "edits", "fails", "because")
+		sc := &Shortcut{Name: sf.str("name"), Because: sf.str("because"), line: r.line(n)}
+		if names[sc.Name] && sc.Name != "" {
+			r.at(sc.line, "shortcut %q is listed twice", sc.Name)
+		}
+		names[sc.Name] = true
+		if name := sf.str("fails"); name != "" {
+			var known bool
+			if sc.Stage, known = parseStage(name); !known {
+				r.at(sf.keyLine("fails"), "shortcut %q: unknown stage %q (stages: %s)", sc.Name, name, stageList(allStages))
+			}
+		}
+		for _, en := range sf.list("edits") {
+			ef, ok := r.mapping(en, "edit", r.line(en), "file", "replace", "with")
+			if !ok {
+				continue
+			}
+			ef.require("file", "replace")
+			if !ef.has("with") {
+				r.at(r.line(en), "shortcut %q: an edit needs with: (with: \"\" deletes the text)", sc.Name)
+			}
+			e := Edit{File: ef.str("file"), Replace: ef.str("replace"), With: ef.str("with"), line: r.line(en)}
+			sc.Edits = append(sc.Edits, e)
+		}
+		if sf.has("edits") && len(sc.Edits) == 0 {
+			r.at(sf.keyLine("edits"), "shortcut %q: edits: needs at least one edit", sc.Name)
+		}
+		s.Shortcuts = append(s.Shortcuts, sc)
+	}
+	if f.has("shortcuts") && len(s.Shortcuts) == 0 {
+		r.at(f.keyLine("shortcuts"), "shortcuts: needs at least one shortcut (or leave the key out)")
+	}
+}
+
+// ApplyShortcut returns files (a solution's build folder) with the shortcut's edits made. Each
+// edit's text must occur exactly once in its file.
+func ApplyShortcut(files map[string][]byte, sc *Shortcut) (map[string][]byte, error) {
+	out := maps.Clone(files)
+	for _, e := range sc.Edits {
+		data, ok := out[e.File]
+		if !ok {
+			return nil, fmt.Errorf("shortcut %q: the solution has no file %s", sc.Name, e.File)
+		}
+		switch n := strings.Count(string(data), e.Replace); n {
+		case 1:
+			out[e.File] = []byte(strings.Replace(string(data), e.Replace, e.With, 1))
+		case 0:
+			return nil, fmt.Errorf("shortcut %q: %s does not contain %q", sc.Name, e.File, e.Replace)
+		default:
+			return nil, fmt.Errorf("shortcut %q: %s contains %q %d times; replace: must pick out one place", sc.Name, e.File, e.Replace, n)
+		}
+	}
+	return out, nil
 }
 
 // NoError as a variant's starter_error says that variant's starter fails to build without a

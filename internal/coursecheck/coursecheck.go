@@ -29,6 +29,7 @@ const (
 	RuleSolution = "solution" // a solution that does not pass
 	RuleOrphan   = "orphan"   // a snippet nothing uses
 	RuleIDs      = "ids"      // an id missing from, or gone from, lessons/ids.lock
+	RuleShortcut = "shortcut" // a declared wrong solution the exercise does not refuse as declared
 )
 
 // Finding is one problem, at the place an author fixes it.
@@ -68,6 +69,19 @@ type ExerciseOnTree struct {
 	// StarterOK and SolutionOK say whether each did what it must.
 	StarterOK  bool `json:"starter_ok"`
 	SolutionOK bool `json:"solution_ok"`
+	// Shortcuts are the snippet's declared wrong solutions as judged on the tree (only when
+	// solutions are booted).
+	Shortcuts []ShortcutResult `json:"shortcuts,omitempty"`
+}
+
+// ShortcutResult is how one declared wrong solution fared: OK when it failed at the declared
+// stage for the declared reason.
+type ShortcutResult struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	// Stage and Reason are the first failing stage and what it said ("" when it passed).
+	Stage  course.Stage `json:"stage,omitempty"`
+	Reason string       `json:"reason,omitempty"`
 }
 
 // Report is the authoring check of one course.
@@ -144,10 +158,16 @@ func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts lib
 	if boot != nil {
 		rep.Booted = true
 		rep.Findings = append(rep.Findings, bootSolutions(ctx, c, exercises, trees, rep.Exercises, boot)...)
+		rep.Findings = append(rep.Findings, refuseShortcuts(ctx, c, exercises, trees, rep.Exercises, boot)...)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		rep.Duration = time.Since(start)
+	}
+	if boot == nil {
+		if n := countShortcuts(exercises); n > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%d shortcut(s) not judged: they are judged with the boot stage (--boot)", n))
+		}
 	}
 	rep.Findings = append(rep.Findings, orphans(c)...)
 	idFindings, note := checkIDs(c)
@@ -327,4 +347,116 @@ func bootSolutions(ctx context.Context, c *course.Course, exercises []*course.Ex
 	}
 	wg.Wait()
 	return findings
+}
+
+func countShortcuts(exercises []*course.Exercise) int {
+	n := 0
+	for _, ex := range exercises {
+		if ex.Snippet != nil {
+			n += len(ex.Snippet.Shortcuts)
+		}
+	}
+	return n
+}
+
+// refuseShortcuts checks, on each tree where the exercise's solution passed, every shortcut its
+// snippet declares: the solution with the shortcut's edits must fail first at the declared
+// stage, and that stage must report the declared text. Each runs in its own build folder, o.Jobs
+// at a time, with the boot stage when the exercise has one.
+func refuseShortcuts(ctx context.Context, c *course.Course, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
+	type work struct{ ei, ti, si int }
+	var todo []work
+	for ei, ex := range exercises {
+		for ti, on := range results[ei].Trees {
+			if on.Solution == nil || !on.SolutionOK {
+				continue
+			}
+			results[ei].Trees[ti].Shortcuts = make([]ShortcutResult, len(ex.Snippet.Shortcuts))
+			for si := range ex.Snippet.Shortcuts {
+				todo = append(todo, work{ei, ti, si})
+			}
+		}
+	}
+	checkers := make([]*check.Checker, len(trees))
+	for ti, t := range trees {
+		checkers[ti] = check.New(t, c, o.ScratchRoot)
+	}
+	var (
+		mu       sync.Mutex
+		findings []Finding
+		wg       sync.WaitGroup
+	)
+	sem := make(chan struct{}, max(o.Jobs, 1))
+	for _, w := range todo {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() != nil {
+				return
+			}
+			ex, tree := exercises[w.ei], trees[w.ti]
+			exv := ex.For(tree.Version)
+			sc := exv.Snippet.Shortcuts[w.si]
+			res, msg := judgeShortcut(ctx, c, checkers[w.ti], exv, sc, w.si, o)
+			mu.Lock()
+			defer mu.Unlock()
+			results[w.ei].Trees[w.ti].Shortcuts[w.si] = res
+			if msg != "" && ctx.Err() == nil {
+				findings = append(findings, Finding{File: path.Join(exv.Snippet.Dir, "snippet.yaml"), Line: sc.Line(), Rule: RuleShortcut,
+					Msg: fmt.Sprintf("exercise %s: on %s the shortcut %q %s", ex.ID, tree.Release, sc.Name, msg)})
+			}
+		}()
+	}
+	wg.Wait()
+	return findings
+}
+
+// judgeShortcut checks one shortcut on one tree and says what is wrong with the outcome ("" when
+// it was refused as declared).
+func judgeShortcut(ctx context.Context, c *course.Course, ck *check.Checker, ex *course.Exercise, sc *course.Shortcut, i int, o *BootOptions) (ShortcutResult, string) {
+	res := ShortcutResult{Name: sc.Name}
+	src, err := c.Files(ex.Snippet, course.VariantSrc)
+	if err == nil {
+		src, err = course.ApplyShortcut(src, sc)
+	}
+	if err != nil {
+		return res, "cannot be made: " + err.Error()
+	}
+	v, err := ck.CheckFiles(ctx, ex, src, ex.Snippet.Dir, fmt.Sprintf("shortcut-%d", i+1), check.Options{BootTimeout: o.Timeout})
+	if err != nil {
+		return res, "could not be checked: " + err.Error()
+	}
+	f := v.FirstFailure()
+	if f == nil {
+		return res, fmt.Sprintf("passes every stage, but snippet.yaml says it fails at stage %s (%s)", sc.Stage, sc.Because)
+	}
+	res.Stage, res.Reason = f.Stage, f.Reason
+	switch {
+	case f.Stage != sc.Stage:
+		return res, fmt.Sprintf("fails at stage %s (%s), but snippet.yaml says it fails at stage %s", f.Stage, f.Reason, sc.Stage)
+	case !reports(f, sc.Because):
+		return res, fmt.Sprintf("fails at stage %s, but for another reason (%s) than snippet.yaml gives (%q)", f.Stage, f.Reason, sc.Because)
+	}
+	res.OK = true
+	return res, ""
+}
+
+// reports says whether a failed stage mentions text: in its reason, a diagnostic's code or
+// message, or a line of its log.
+func reports(f *check.StageResult, text string) bool {
+	if strings.Contains(f.Reason, text) {
+		return true
+	}
+	for _, d := range f.Diagnostics {
+		if d.Code == text || strings.Contains(d.Message, text) {
+			return true
+		}
+	}
+	for _, l := range f.Log {
+		if strings.Contains(l, text) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package coursecheck
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -264,3 +265,67 @@ func lineOf(text, line string) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Shortcuts on the real tree: one refused as declared, one that passes every stage, one that
+// fails for another reason than declared, each reported at its line.
+func TestShortcutsJudged(t *testing.T) {
+	tree := realTree(t)
+	dir := copyPack(t)
+	meta := filepath.Join(dir, "snippets", "good_module", "snippet.yaml")
+	data, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, `shortcuts:
+  - name: refused
+    edits: [{file: good_module.rs, replace: 'pr_info!("good\n");', with: 'pr_info!("{}\n", missing);'}]
+    fails: build
+    because: E0425
+  - name: passes
+    edits: [{file: good_module.rs, replace: '"good\n"', with: '"fine\n"'}]
+    fails: boot
+    because: good
+  - name: other reason
+    edits: [{file: good_module.rs, replace: "Ok(GoodModule)", with: "Ok(())"}]
+    fails: build
+    because: E0425
+`...)
+	if err := os.WriteFile(meta, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(context.Background(), load(t, dir), []*kernel.Tree{tree},
+		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()},
+		&BootOptions{ScratchRoot: t.TempDir(), Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Rule == RuleShortcut {
+			got = append(got, f.String())
+		}
+	}
+	r := tree.Release
+	line := lineOf(string(data), "  - name: passes")
+	want := []string{
+		fmt.Sprintf(`snippets/good_module/snippet.yaml:%d: exercise good-exercise: on %s the shortcut "passes" passes every stage, but snippet.yaml says it fails at stage boot (good)`, line, r),
+		fmt.Sprintf(`snippets/good_module/snippet.yaml:%d: exercise good-exercise: on %s the shortcut "other reason" fails at stage build, but for another reason (good_module.rs:20:12: error[E0308]: mismatched types) than snippet.yaml gives ("E0425")`, line+4, r),
+	}
+	if len(got) != len(want) {
+		t.Fatalf("shortcut findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("finding\n%s\nwant it to start with\n%s", got[i], want[i])
+		}
+	}
+	for _, ex := range rep.Exercises {
+		if ex.ID != "good-exercise" {
+			continue
+		}
+		scs := ex.Trees[0].Shortcuts
+		if len(scs) != 3 || !scs[0].OK || scs[1].OK || scs[2].OK || scs[0].Stage != course.StageBuild {
+			t.Errorf("shortcut results: %+v", scs)
+		}
+	}
+}
