@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Keeps the largest of a few numbers, using only `core` and the `kernel`
-//! crate.
+//! Finds the largest and smallest of a few samples. Written for user space:
+//! port it to the kernel.
 
-use std::cmp::max;
+use std::cmp::{max, min};
 use kernel::prelude::*;
 
 module! {
@@ -18,9 +18,10 @@ struct NoStd;
 
 impl kernel::Module for NoStd {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let samples = [17u32, 4, 42, 8];
+        let samples = vec![17u32, 4, 42, 8];
         let largest = samples.iter().copied().fold(0, max);
-        pr_info!("largest sample: {}\n", largest);
+        let smallest = samples.iter().copied().fold(u32::MAX, min);
+        println!("largest sample: {}, smallest: {}", largest, smallest);
         Ok(NoStd)
     }
 }

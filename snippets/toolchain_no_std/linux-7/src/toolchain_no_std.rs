@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Keeps the largest of a few numbers, using only `core` and the `kernel`
-//! crate.
+//! Finds the largest and smallest of a few samples, using only `core` and
+//! the `kernel` crate.
 
-use core::cmp::max;
+use core::cmp::{max, min};
 use kernel::prelude::*;
 
 module! {
@@ -20,7 +20,8 @@ impl kernel::Module for NoStd {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let samples = [17u32, 4, 42, 8];
         let largest = samples.iter().copied().fold(0, max);
-        pr_info!("largest sample: {}\n", largest);
+        let smallest = samples.iter().copied().fold(u32::MAX, min);
+        pr_info!("largest sample: {}, smallest: {}\n", largest, smallest);
         Ok(NoStd)
     }
 }
