@@ -441,14 +441,17 @@ func warningsStage(built bool, diags []diag.Diagnostic, allow bool) StageResult 
 	return r
 }
 
-func styleStage(files map[string][]byte, dir string) StageResult {
+func styleStage(files map[string][]byte, dir string, forbid []course.SourceRule) StageResult {
 	r := StageResult{Stage: course.StageStyle}
-	r.Diagnostics = styleProblems(files)
+	r.Diagnostics = append(styleProblems(files), forbidden(files, forbid)...)
 	for i := range r.Diagnostics {
 		r.Diagnostics[i].File = filepath.Join(dir, r.Diagnostics[i].File)
 	}
 	if len(r.Diagnostics) == 0 {
 		r.Status, r.Reason = Pass, "SPDX headers and SAFETY comments in place"
+		if len(forbid) > 0 {
+			r.Reason += ", and nothing the exercise rules out"
+		}
 		return r
 	}
 	r.Status, r.Reason = Fail, describe(r.Diagnostics[0])
@@ -527,6 +530,9 @@ func (c *Checker) inputKey(ex *course.Exercise, files map[string][]byte, stages 
 	h := sha256.New()
 	fmt.Fprintf(h, "v4\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
 		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success)
+	for _, rule := range ex.Forbid {
+		fmt.Fprintf(h, "forbid\x00%s\x00%s\x00", rule.Pattern, rule.Why)
+	}
 	switch {
 	case !slices.Contains(stages, course.StageBoot):
 	case opts.NoBoot:

@@ -76,7 +76,7 @@ func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, em
 		case course.StageModinfo:
 			r = judgeModinfo(built, b, ex.Success.Modinfo)
 		case course.StageStyle:
-			r = styleStage(files, dir)
+			r = styleStage(files, dir, ex.Forbid)
 			v.Diagnostics = append(v.Diagnostics, r.Diagnostics...)
 		case course.StageBoot:
 			var run *BootRun

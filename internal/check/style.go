@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/diag"
 )
 
@@ -255,3 +256,56 @@ func prevByte(s string, i int) byte {
 func identStart(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }
 
 func identByte(c byte) bool { return identStart(c) || (c >= '0' && c <= '9') }
+
+// forbidden applies an exercise's source rules to each .rs file, line by line, outside `//`
+// comments: the first match on a line is reported there.
+func forbidden(files map[string][]byte, rules []course.SourceRule) []diag.Diagnostic {
+	if len(rules) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if strings.HasSuffix(name, ".rs") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var out []diag.Diagnostic
+	for _, name := range names {
+		for i, line := range strings.Split(string(files[name]), "\n") {
+			code := codeOf(line)
+			for _, rule := range rules {
+				if loc := rule.Pattern.FindStringIndex(code); loc != nil {
+					out = append(out, diag.Diagnostic{
+						Severity: diag.SeverityError,
+						Code:     "style::forbidden",
+						Message:  fmt.Sprintf("`%s` is ruled out in this exercise: %s", strings.TrimSpace(code[loc[0]:loc[1]]), rule.Why),
+						File:     name,
+						Line:     i + 1,
+						Column:   len([]rune(code[:loc[0]])) + 1,
+						Origin:   "style",
+					})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// codeOf is a line without its `//` comment: the text before the first `//` that is not inside
+// a string literal on that line.
+func codeOf(line string) string {
+	in := false
+	for i := 0; i < len(line); i++ {
+		switch {
+		case in && line[i] == '\\':
+			i++
+		case line[i] == '"':
+			in = !in
+		case !in && strings.HasPrefix(line[i:], "//"):
+			return line[:i]
+		}
+	}
+	return line
+}

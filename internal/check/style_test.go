@@ -2,8 +2,11 @@ package check
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/course"
 )
 
 func TestStyleProblems(t *testing.T) {
@@ -65,4 +68,36 @@ func FuzzFindUnsafe(f *testing.F) {
 			hasSafetyComment(lines, u.line, u.col)
 		}
 	})
+}
+
+func TestForbidden(t *testing.T) {
+	rules := []course.SourceRule{
+		{Pattern: regexp.MustCompile(`let\s+_\s*=`), Why: "handle the Result"},
+		{Pattern: regexp.MustCompile(`#!?\[allow\(`), Why: "write the docs"},
+	}
+	tests := []struct {
+		name string
+		src  string
+		want []string // "line:col message"
+	}{
+		{"clean", "fn f() -> Result { g()?; Ok(()) }\n", nil},
+		{"let underscore", "fn f() {\n    let _ = g();\n}\n", []string{"2:5 `let _ =` is ruled out in this exercise: handle the Result"}},
+		{"no space", "let _=g();\n", []string{"1:1 `let _=` is ruled out in this exercise: handle the Result"}},
+		{"named binding is fine", "let _guard = lock();\n", nil},
+		{"in a comment", "// let _ = g(); would lose the error\nfn f() {} // #![allow(missing_docs)]\n", nil},
+		{"in a string", "pr_info!(\"let _ = // not code\");\n", []string{"1:11 `let _ =` is ruled out in this exercise: handle the Result"}},
+		{"crate attribute", "#![allow(missing_docs)]\n", []string{"1:1 `#![allow(` is ruled out in this exercise: write the docs"}},
+		{"one report per line", "#[allow(x)] let _ = g();\n", []string{"1:13 `let _ =` is ruled out in this exercise: handle the Result"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, d := range forbidden(map[string][]byte{"a.rs": []byte(tt.src), "Kbuild": []byte("let _ = x\n")}, rules) {
+				got = append(got, fmt.Sprintf("%d:%d %s", d.Line, d.Column, d.Message))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
 }

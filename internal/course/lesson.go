@@ -104,7 +104,7 @@ func (f fields) constraint(key string) (*semver.Constraints, string) {
 }
 
 func parseExercise(r report, n *yaml.Node) *Exercise {
-	f, ok := r.mapping(n, named("exercise", n), r.line(n), "id", "title", "snippet", "task", "stages", "hints", "success", "allow_warnings")
+	f, ok := r.mapping(n, named("exercise", n), r.line(n), "id", "title", "snippet", "task", "stages", "hints", "success", "allow_warnings", "forbid")
 	if !ok {
 		return nil
 	}
@@ -120,6 +120,7 @@ func parseExercise(r report, n *yaml.Node) *Exercise {
 		snippetLine:   f.keyLine("snippet"),
 	}
 	ex.Stages = f.stages()
+	ex.Forbid = parseForbid(r, f, ex.Stages)
 	ex.Hints, _ = f.texts("hints")
 	if f.has("hints") && len(ex.Hints) < 2 {
 		f.at(f.keyLine("hints"), "needs at least 2 hints (they are revealed one at a time), has %d", len(ex.Hints))
@@ -141,6 +142,34 @@ func parseExercise(r report, n *yaml.Node) *Exercise {
 		}
 	}
 	return ex
+}
+
+// parseForbid reads forbid: a list of {pattern, why}, each pattern a Go regular expression
+// (RE2) applied to every line of the learner's .rs files outside comments. The rules run in
+// the style stage, which the exercise must have.
+func parseForbid(r report, f fields, stages []Stage) []SourceRule {
+	var out []SourceRule
+	for _, n := range f.list("forbid") {
+		rf, ok := r.mapping(n, "forbid rule", r.line(n), "pattern", "why")
+		if !ok {
+			continue
+		}
+		rf.require("pattern", "why")
+		raw := rf.str("pattern")
+		if raw == "" {
+			continue
+		}
+		re, err := regexp.Compile(raw)
+		if err != nil {
+			rf.at(rf.keyLine("pattern"), "forbid: pattern %q is not a regular expression: %v", raw, err)
+			continue
+		}
+		out = append(out, SourceRule{Pattern: re, Why: rf.str("why")})
+	}
+	if len(out) > 0 && len(stages) > 0 && !slices.Contains(stages, StageStyle) {
+		f.at(f.keyLine("forbid"), "forbid: rules run in the style stage, which this exercise does not run (stages: %s)", stageList(stages))
+	}
+	return out
 }
 
 // parseSteps reads success.steps: each a mapping with read (and an optional expect) or write

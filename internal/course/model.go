@@ -6,6 +6,7 @@ package course
 import (
 	"fmt"
 	"io/fs"
+	"regexp"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -114,11 +115,21 @@ type Exercise struct {
 	Success Success
 	// AllowWarnings lets the warnings stage pass despite rustc warnings.
 	AllowWarnings bool
-	Lesson        *Lesson
+	// Forbid are source rules the style stage applies to the learner's .rs files, for what the
+	// exercise rules out and no run can observe (silencing a lint with #[allow]).
+	Forbid []SourceRule
+	Lesson *Lesson
 	// Line is where the exercise starts in its lesson file.
 	Line int
 
 	idLine, snippetLine int
+}
+
+// SourceRule is a pattern the learner's code must not contain, with the reason shown when it
+// does.
+type SourceRule struct {
+	Pattern *regexp.Regexp
+	Why     string
 }
 
 // Success is what passing looks like.

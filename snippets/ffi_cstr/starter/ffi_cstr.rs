@@ -34,6 +34,10 @@ impl kernel::Module for Bases {
         let octal = parse_uint("0755", 0)?;
         let binary = parse_uint("101010", 2)?;
         pr_info!("0x1f={} 0755={} 0b101010={}\n", hex, octal, binary);
+        match parse_uint("12abc", 10) {
+            Ok(v) => pr_err!("12abc parsed as {}?\n", v),
+            Err(e) => pr_info!("12abc refused: {:?}\n", e),
+        }
         Ok(Bases)
     }
 }

@@ -15,7 +15,8 @@ module! {
 }
 
 /// An inventory with a fixed name and a mutable stock level.
-#[pin_data]
+// TODO: a Mutex must not move once initialised; this struct is built by
+// value and then moved into a box.
 struct Inventory {
     name: &'static str,
     stock: Mutex<u32>,
@@ -31,16 +32,16 @@ impl Inventory {
 }
 
 struct Store {
-    inventory: Pin<KBox<Inventory>>,
+    inventory: KBox<Inventory>,
 }
 
 impl kernel::Module for Store {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let inventory = KBox::pin_init(
-            pin_init!(Inventory {
+        let inventory = KBox::new(
+            Inventory {
                 name: "widgets",
-                stock <- new_mutex!(10),
-            }),
+                stock: new_mutex!(10),
+            },
             GFP_KERNEL,
         )?;
         inventory.take(4)?;
