@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Keeps a lookup table on the heap for as long as the module is loaded.
+//! Keeps a table of cubes on the heap and hands out buffers on request, refusing the requests it
+//! cannot allocate for.
 
 use kernel::prelude::*;
 
@@ -8,15 +9,20 @@ module! {
     type: Table,
     name: "alloc_fallible",
     authors: ["rfl-tutor"],
-    description: "Boxes a large table and handles allocation failure",
+    description: "Handles every allocation failure: propagates or refuses",
     license: "GPL",
 }
 
 /// Number of entries in the table.
 const ENTRIES: usize = 64;
 
+/// Entries asked for by three requests. The last count is garbage, as counts that come from a
+/// device or from user space can be: at 4 bytes an entry, it is more than the address space.
+const REQUESTS: [usize; 3] = [16, 1000, usize::MAX / 2];
+
 struct Table {
     cubes: KBox<[u32; ENTRIES]>,
+    buffers: KVec<KVec<u32>>,
 }
 
 impl kernel::Module for Table {
@@ -27,12 +33,23 @@ impl kernel::Module for Table {
             *slot = i.wrapping_mul(i).wrapping_mul(i);
         }
         pr_info!("10 cubed is {}\n", cubes[10]);
-        Ok(Table { cubes })
+
+        let mut buffers = KVec::new();
+        for &entries in &REQUESTS {
+            let buffer: KVec<u32> = KVec::with_capacity(entries, GFP_KERNEL);
+            buffers.push(buffer, GFP_KERNEL);
+        }
+        pr_info!("granted {} of {} buffers\n", buffers.len(), REQUESTS.len());
+        Ok(Table { cubes, buffers })
     }
 }
 
 impl Drop for Table {
     fn drop(&mut self) {
-        pr_info!("freeing a table of {} cubes\n", self.cubes.len());
+        pr_info!(
+            "freeing a table of {} cubes and {} buffers\n",
+            self.cubes.len(),
+            self.buffers.len()
+        );
     }
 }

@@ -1,33 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Stores a greeting as bytes in a kmalloc-backed vector.
+//! Keeps a name, a frame of pixels and an index of the frame's rows, each in the vector type that
+//! suits it.
 
 use kernel::prelude::*;
 
 module! {
-    type: Bytes,
+    type: Frame,
     name: "alloc_kvec",
     authors: ["rfl-tutor"],
-    description: "Uses KVec, the kmalloc-backed vector",
+    description: "Picks KVec, VVec or KVVec for each buffer",
     license: "GPL",
 }
 
-struct Bytes {
-    text: KVec<u8>,
+/// The display mode: 1920 x 1080 pixels of 4 bytes is 8100 KiB, more than kmalloc can hand out
+/// here (4 MiB with 4 KiB pages).
+const WIDTH: usize = 1920;
+const HEIGHT: usize = 1080;
+
+/// The colour the frame is cleared to.
+const BLUE: u32 = 0x0000_00ff;
+
+struct Frame {
+    /// A few bytes: kmalloc.
+    name: KVec<u8>,
+    /// Megabytes only the CPU touches: they need not be physically contiguous, so vmalloc.
+    pixels: VVec<u32>,
+    /// One entry per row, as many as the mode has: small here, but not in every mode, so kmalloc
+    /// with a fallback to vmalloc.
+    rows: KVVec<usize>,
 }
 
-impl kernel::Module for Bytes {
+impl kernel::Module for Frame {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let mut text = KVec::new();
-        text.extend_from_slice(b"hello, allocator", GFP_KERNEL)?;
-        let shown = core::str::from_utf8(&text)?;
-        pr_info!("{} bytes: {}\n", text.len(), shown);
-        Ok(Bytes { text })
+        let mut name = KVec::new();
+        name.extend_from_slice(b"hello, allocator", GFP_KERNEL)?;
+        let pixels = VVec::from_elem(BLUE, WIDTH * HEIGHT, GFP_KERNEL)?;
+        let mut rows = KVVec::with_capacity(HEIGHT, GFP_KERNEL)?;
+        for y in 0..HEIGHT {
+            rows.push(y * WIDTH, GFP_KERNEL)?;
+        }
+
+        pr_info!("{}: {} bytes\n", core::str::from_utf8(&name)?, name.len());
+        pr_info!(
+            "frame: {}x{}, {} KiB, last row at pixel {}\n",
+            pixels.len() / rows.len(),
+            rows.len(),
+            pixels.len() * core::mem::size_of::<u32>() / 1024,
+            rows[rows.len() - 1]
+        );
+        Ok(Frame { name, pixels, rows })
     }
 }
 
-impl Drop for Bytes {
+impl Drop for Frame {
     fn drop(&mut self) {
-        pr_info!("releasing {} bytes\n", self.text.len());
+        pr_info!(
+            "releasing {} bytes, {} pixels and {} rows\n",
+            self.name.len(),
+            self.pixels.len(),
+            self.rows.len()
+        );
     }
 }
