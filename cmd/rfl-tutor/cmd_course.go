@@ -12,6 +12,7 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/coursecheck"
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
@@ -174,8 +175,9 @@ func (a *app) printCourseReport(c *course.Course, rep *coursecheck.Report) {
 	}
 	if len(rep.Findings) > 0 {
 		fmt.Fprintln(w)
+		// Findings quote compiler output and the guest's console.
 		for _, f := range rep.Findings {
-			fmt.Fprintln(w, f.String())
+			fmt.Fprintln(w, sanitize.Text(f.String()))
 		}
 		fmt.Fprintf(w, "\n%s %d problem(s) %s\n", p.fail("FAIL:"), len(rep.Findings), p.dim(statsNote(rep.Stats)))
 		return

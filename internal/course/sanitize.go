@@ -20,6 +20,9 @@ func (c *Course) sanitizeText() {
 			for i := range ex.Success.Steps {
 				ex.Success.Steps[i].Expect = t(ex.Success.Steps[i].Expect)
 			}
+			for i := range ex.Forbid {
+				ex.Forbid[i].Why = t(ex.Forbid[i].Why)
+			}
 		}
 		for _, q := range l.Quiz {
 			q.Question, q.Explain = t(q.Question), t(q.Explain)
@@ -30,6 +33,10 @@ func (c *Course) sanitizeText() {
 		s.Title, s.KernelNote = t(s.Title), t(s.KernelNote)
 		for _, v := range s.Variants {
 			v.Note = t(v.Note)
+		}
+		// A shortcut's edits are code, like the snippet's files; its name and reason are shown.
+		for _, sc := range s.Shortcuts {
+			sc.Name, sc.Because = t(sc.Name), t(sc.Because)
 		}
 	}
 }

@@ -157,8 +157,14 @@ func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts lib
 	}
 	if boot != nil {
 		rep.Booted = true
-		rep.Findings = append(rep.Findings, bootSolutions(ctx, c, exercises, trees, rep.Exercises, boot)...)
-		rep.Findings = append(rep.Findings, refuseShortcuts(ctx, c, exercises, trees, rep.Exercises, boot)...)
+		// One checker per tree, shared by the solutions' boots and the shortcuts (and with it the
+		// tree's boot environment, prepared once).
+		checkers := make([]*check.Checker, len(trees))
+		for ti, t := range trees {
+			checkers[ti] = check.New(t, c, boot.ScratchRoot)
+		}
+		rep.Findings = append(rep.Findings, bootSolutions(ctx, checkers, exercises, trees, rep.Exercises, boot)...)
+		rep.Findings = append(rep.Findings, refuseShortcuts(ctx, c, checkers, exercises, trees, rep.Exercises, boot)...)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -292,7 +298,7 @@ func orphans(c *course.Course) []Finding {
 // bootSolutions replaces, on each tree, the solution verdict of every exercise with a boot stage
 // (which the library check skipped) by a full check that boots it, when the solution passed
 // everything else, and reports the solutions that then fail. Exercises run o.Jobs at a time.
-func bootSolutions(ctx context.Context, c *course.Course, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
+func bootSolutions(ctx context.Context, checkers []*check.Checker, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
 	type work struct{ ei, ti int }
 	var todo []work
 	for ei, ex := range exercises {
@@ -305,47 +311,33 @@ func bootSolutions(ctx context.Context, c *course.Course, exercises []*course.Ex
 			}
 		}
 	}
-	checkers := make([]*check.Checker, len(trees))
-	for ti, t := range trees {
-		checkers[ti] = check.New(t, c, o.ScratchRoot)
-	}
 	var (
 		mu       sync.Mutex
 		findings []Finding
-		wg       sync.WaitGroup
 	)
-	sem := make(chan struct{}, max(o.Jobs, 1))
-	for _, w := range todo {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if ctx.Err() != nil {
-				return
-			}
-			ex, tree := exercises[w.ei], trees[w.ti]
-			v, err := checkers[w.ti].CheckSolution(ctx, ex, check.Options{BootTimeout: o.Timeout})
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if ctx.Err() == nil {
-					findings = append(findings, Finding{File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
-						Msg: fmt.Sprintf("exercise %s: on %s the solution could not be booted: %v", ex.ID, tree.Release, err)})
-				}
-				return
-			}
-			v.Dir = ""
-			on := &results[w.ei].Trees[w.ti]
-			on.Solution, on.SolutionOK = v, v.Passed
-			if !v.Passed {
-				f := v.FirstFailure()
+	forEach(ctx, len(todo), o.Jobs, func(i int) {
+		w := todo[i]
+		ex, tree := exercises[w.ei], trees[w.ti]
+		v, err := checkers[w.ti].CheckSolution(ctx, ex, check.Options{BootTimeout: o.Timeout})
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if ctx.Err() == nil {
 				findings = append(findings, Finding{File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
-					Msg:         fmt.Sprintf("exercise %s: on %s the solution fails at stage %s: %s", ex.ID, tree.Release, f.Stage, f.Reason),
-					Diagnostics: f.Diagnostics})
+					Msg: fmt.Sprintf("exercise %s: on %s the solution could not be booted: %v", ex.ID, tree.Release, err)})
 			}
-		}()
-	}
-	wg.Wait()
+			return
+		}
+		v.Dir = ""
+		on := &results[w.ei].Trees[w.ti]
+		on.Solution, on.SolutionOK = v, v.Passed
+		if !v.Passed {
+			f := v.FirstFailure()
+			findings = append(findings, Finding{File: ex.Lesson.Path, Line: ex.Line, Rule: RuleSolution,
+				Msg:         fmt.Sprintf("exercise %s: on %s the solution fails at stage %s: %s", ex.ID, tree.Release, f.Stage, f.Reason),
+				Diagnostics: f.Diagnostics})
+		}
+	})
 	return findings
 }
 
@@ -363,7 +355,7 @@ func countShortcuts(exercises []*course.Exercise) int {
 // snippet declares: the solution with the shortcut's edits must fail first at the declared
 // stage, and that stage must report the declared text. Each runs in its own build folder, o.Jobs
 // at a time, with the boot stage when the exercise has one.
-func refuseShortcuts(ctx context.Context, c *course.Course, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
+func refuseShortcuts(ctx context.Context, c *course.Course, checkers []*check.Checker, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
 	type work struct{ ei, ti, si int }
 	var todo []work
 	for ei, ex := range exercises {
@@ -377,38 +369,24 @@ func refuseShortcuts(ctx context.Context, c *course.Course, exercises []*course.
 			}
 		}
 	}
-	checkers := make([]*check.Checker, len(trees))
-	for ti, t := range trees {
-		checkers[ti] = check.New(t, c, o.ScratchRoot)
-	}
 	var (
 		mu       sync.Mutex
 		findings []Finding
-		wg       sync.WaitGroup
 	)
-	sem := make(chan struct{}, max(o.Jobs, 1))
-	for _, w := range todo {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if ctx.Err() != nil {
-				return
-			}
-			ex, tree := exercises[w.ei], trees[w.ti]
-			exv := ex.For(tree.Version)
-			sc := exv.Snippet.Shortcuts[w.si]
-			res, msg := judgeShortcut(ctx, c, checkers[w.ti], exv, sc, w.si, o)
-			mu.Lock()
-			defer mu.Unlock()
-			results[w.ei].Trees[w.ti].Shortcuts[w.si] = res
-			if msg != "" && ctx.Err() == nil {
-				findings = append(findings, Finding{File: path.Join(exv.Snippet.Dir, "snippet.yaml"), Line: sc.Line(), Rule: RuleShortcut,
-					Msg: fmt.Sprintf("exercise %s: on %s the shortcut %q %s", ex.ID, tree.Release, sc.Name, msg)})
-			}
-		}()
-	}
-	wg.Wait()
+	forEach(ctx, len(todo), o.Jobs, func(i int) {
+		w := todo[i]
+		ex, tree := exercises[w.ei], trees[w.ti]
+		exv := ex.For(tree.Version)
+		sc := exv.Snippet.Shortcuts[w.si]
+		res, msg := judgeShortcut(ctx, c, checkers[w.ti], exv, sc, w.si, o)
+		mu.Lock()
+		defer mu.Unlock()
+		results[w.ei].Trees[w.ti].Shortcuts[w.si] = res
+		if msg != "" && ctx.Err() == nil {
+			findings = append(findings, Finding{File: path.Join(exv.Snippet.Dir, "snippet.yaml"), Line: sc.Line(), Rule: RuleShortcut,
+				Msg: fmt.Sprintf("exercise %s: on %s the shortcut %q %s", ex.ID, tree.Release, sc.Name, msg)})
+		}
+	})
 	return findings
 }
 
@@ -459,4 +437,22 @@ func reports(f *check.StageResult, text string) bool {
 		}
 	}
 	return false
+}
+
+// forEach runs do(i) for every i in [0, n), at most jobs at once, and skips what has not started
+// once ctx is done.
+func forEach(ctx context.Context, n, jobs int, do func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(jobs, 1))
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() == nil {
+				do(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -3,7 +3,8 @@ package coursecheck
 import (
 	"fmt"
 	"io/fs"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -188,42 +189,37 @@ func TestExercisesAreMoreThanOneTokenFixes(t *testing.T) {
 	var report []string
 	for _, ex := range c.Exercises() {
 		sn := ex.Snippet
-		variants := []map[string]map[string]string{{"src": sn.Src, "starter": sn.StarterFiles, "name": {"name": sn.Dir}}}
+		// The code of each kernel variant: its folder, its solution and starter files.
+		type code struct {
+			dir          string
+			src, starter map[string]string
+		}
+		variants := []code{{sn.Dir, sn.Src, sn.StarterFiles}}
 		for _, v := range sn.Variants {
 			if v.Folder != "" {
-				variants = append(variants, map[string]map[string]string{"src": v.Src, "starter": v.StarterFiles, "name": {"name": sn.Dir + "/" + v.Folder}})
+				variants = append(variants, code{sn.Dir + "/" + v.Folder, v.Src, v.StarterFiles})
 			}
 		}
-		for _, files := range variants {
+		for _, v := range variants {
 			n := 0
-			for _, name := range sortedKeys(files["src"]) {
+			for _, name := range slices.Sorted(maps.Keys(v.src)) {
 				tokens := rustTokens
 				if !strings.HasSuffix(name, ".rs") {
 					tokens = makeTokens
 				}
-				sol := read(t, fsys, files["src"][name])
 				var st string
-				if p, ok := files["starter"][name]; ok {
+				if p, ok := v.starter[name]; ok {
 					st = read(t, fsys, p)
 				}
-				n += changedTokens(tokens(st), tokens(sol))
+				n += changedTokens(tokens(st), tokens(read(t, fsys, v.src[name])))
 			}
-			report = append(report, fmt.Sprintf("%s (%s): %d", ex.ID, files["name"]["name"], n))
+			report = append(report, fmt.Sprintf("%s (%s): %d", ex.ID, v.dir, n))
 			if n < minChangedTokens {
-				t.Errorf("exercise %s (%s): the solution differs from the starter by %d token(s); an exercise asks for at least %d", ex.ID, files["name"]["name"], n, minChangedTokens)
+				t.Errorf("exercise %s (%s): the solution differs from the starter by %d token(s); an exercise asks for at least %d", ex.ID, v.dir, n, minChangedTokens)
 			}
 		}
 	}
 	t.Log(strings.Join(report, "\n"))
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func read(t *testing.T, fsys fs.FS, name string) string {
