@@ -12,8 +12,8 @@ import (
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/coursecheck"
-	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 	"github.com/rfl-tutor/rfl-tutor/internal/exit"
+	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 	"github.com/rfl-tutor/rfl-tutor/internal/xdg"
 )
 
