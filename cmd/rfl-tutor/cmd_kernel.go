@@ -78,7 +78,7 @@ It takes 5 to 10 minutes on 2 cores from scratch.`,
 			if o.Jobs < 0 {
 				return exit.UsageErr(errors.New("-j must be positive"))
 			}
-			o.Fragment = c.KernelFragment()
+			o.Fragment = c.KernelFragment
 			bar := a.newPrepareBar()
 			o.Progress = bar.update
 			start := time.Now()

@@ -185,7 +185,7 @@ func (a *app) loadCourse() (*course.Course, error) {
 // newest prepared tree with the course's configuration, so the CLI, the TUI, doctor and
 // `kernel list` always pick the same one.
 func (a *app) treeOptions(c *course.Course) kernel.FindOptions {
-	return kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment()}
+	return kernel.FindOptions{Flag: a.kdir, Fragment: c.KernelFragment}
 }
 
 // findTree locates the kernel tree; not finding one is an environment error.

@@ -55,7 +55,7 @@ func TestEveryCommandSelectsTheSameTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	var all []string
-	for _, o := range c.KernelFragment() {
+	for _, o := range c.KernelFragment(nil) {
 		all = append(all, o.Name)
 	}
 	cache := filepath.Join(os.Getenv("XDG_CACHE_HOME"), "rfl-tutor", "kernels")

@@ -16,9 +16,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/rfl-tutor/rfl-tutor/internal/guestspec"
 	"github.com/rfl-tutor/rfl-tutor/internal/proc"
 )
 
@@ -39,6 +41,8 @@ type Request struct {
 	// Keep lists texts the caller judges the console by (expected lines): a kernel line holding
 	// one is kept in the transcript however much the guest prints.
 	Keep []string
+	// Devices are emulated devices to add (names from guestspec.Devices), e.g. pci-testdev.
+	Devices []string
 }
 
 // Result is what a boot showed.
@@ -49,6 +53,10 @@ type Result struct {
 	// TimedOut says the guest did not finish in time and QEMU was killed; Canceled that the
 	// caller's context ended first.
 	TimedOut, Canceled bool
+	// EndedAfterReport says QEMU was stopped once the kernel's report of trouble was complete
+	// (see Transcript.Reported), without waiting for init or the timeout: a deadlock that
+	// lockdep named, or a module that oopsed, is judged in seconds.
+	EndedAfterReport bool
 	// Exited says QEMU stopped by itself before init finished (a panic reboots the guest, and
 	// -no-reboot turns that into an exit), with ExitCode.
 	Exited   bool
@@ -75,6 +83,13 @@ func Args(kernel, initrd string) []string {
 		"-append", "console=ttyS0 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init",
 	}
 }
+
+// A boot whose kernel reported trouble ends once the console was quiet for reportQuiet after the
+// report (lockdep and Oops reports arrive in one burst), or reportMax after it began.
+const (
+	reportQuiet = 1500 * time.Millisecond
+	reportMax   = 6 * time.Second
+)
 
 // hardLimitMargin is how much longer than the boot's timeout QEMU may live at all: the timeout
 // is enforced by Run, the hard limit by timeout(1) even when Run's process is gone.
@@ -120,13 +135,22 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		timeout = DefaultTimeout
 	}
 	args := Args(req.Kernel, initrd)
+	for _, d := range req.Devices {
+		if _, ok := guestspec.Devices[d]; !ok {
+			return nil, fmt.Errorf("device %q is not one the boot stage offers", d)
+		}
+		args = append(args, "-device", d)
+	}
 	cmd := bounded(req.QEMU, args, timeout+hardLimitMargin)
 	cmd.Stdin = nil // /dev/null: nothing types on the console
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &stderr, left: 16 << 10}
 	res := &Result{Transcript: NewTranscript(nonce, req.Keep...), Command: req.QEMU + " " + strings.Join(args, " ")}
 	finished := make(chan struct{}) // init said "done"
-	cmd.Stdout = &console{transcript: res.Transcript, output: req.Output, finished: finished}
+	reported := make(chan struct{}) // the kernel began a report of trouble during a unit
+	con := &console{transcript: res.Transcript, output: req.Output, finished: finished, reported: reported}
+	con.last.Store(time.Now().UnixNano())
+	cmd.Stdout = con
 	// Its own process group, so ending the boot kills QEMU and anything it started. No grace:
 	// the guest has nothing to save, and QEMU would only report the SIGTERM on stderr.
 	g, err := proc.Start(ctx, cmd, proc.Limits{Timeout: timeout})
@@ -134,11 +158,35 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("start QEMU: %w", err)
 	}
 	waited := make(chan struct{})
+	var endedAfterReport atomic.Bool
 	go func() {
 		select {
 		case <-finished:
 			// Init reported everything; its reboot would only add a fraction of a second.
 			g.Stop()
+		case <-reported:
+			// The verdict is a failure now; wait for the report to be whole (the console
+			// quiet for reportQuiet, or reportMax at most), then stop. Init may still finish
+			// first, when the kernel carried on after the report.
+			since := time.Now()
+			tick := time.NewTicker(100 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-finished:
+					g.Stop()
+					return
+				case <-waited:
+					return
+				case now := <-tick.C:
+					quiet := now.Sub(time.Unix(0, con.last.Load()))
+					if quiet >= reportQuiet || now.Sub(since) >= reportMax {
+						endedAfterReport.Store(true)
+						g.Stop()
+						return
+					}
+				}
+			}
 		case <-waited:
 		}
 	}()
@@ -147,6 +195,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	// Wait returns after os/exec's copy into the console ended: nothing writes to it now.
 	res.Transcript.Close()
 	res.TimedOut, res.Canceled = o.TimedOut, o.Canceled
+	res.EndedAfterReport = endedAfterReport.Load() && !o.TimedOut && !o.Canceled
 	if res.Exited = !o.TimedOut && !o.Canceled && !o.Stopped; res.Exited {
 		if waitErr != nil {
 			return nil, fmt.Errorf("QEMU: %w", waitErr)
@@ -206,17 +255,23 @@ func newNonce() (string, error) {
 // console feeds the serial console to the transcript and the caller's Output, and closes
 // finished once init has said it is done. os/exec calls it from one goroutine.
 type console struct {
-	transcript *Transcript
-	output     func([]byte)
-	finished   chan struct{}
-	signaled   bool
+	transcript         *Transcript
+	output             func([]byte)
+	finished, reported chan struct{}
+	signaled, told     bool
+	last               atomic.Int64 // when output last arrived (UnixNano), read by Run's watcher
 }
 
 func (c *console) Write(p []byte) (int, error) {
+	c.last.Store(time.Now().UnixNano())
 	if c.output != nil {
 		c.output(bytes.Clone(p))
 	}
 	_, _ = c.transcript.Write(p)
+	if c.transcript.Reported && !c.told {
+		c.told = true
+		close(c.reported)
+	}
 	if c.transcript.Done && !c.signaled {
 		c.signaled = true
 		close(c.finished)

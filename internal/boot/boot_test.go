@@ -25,7 +25,14 @@ func TestMakePlan(t *testing.T) {
 	}{
 		{"load, steps, unload in reverse", []Unit{{ID: "ex", Modules: []Module{{Name: "a", Path: ko}, {Name: "b", Path: ko}}, Steps: []Step{
 			{Kind: StepRead, Path: "/sys/module/a/initstate"}, {Kind: StepWrite, Path: "/dev/x y", Data: []byte("1")}}}},
-			"begin ex\ninsmod u0m0.ko a\ninsmod u0m1.ko b\nread /sys/module/a/initstate\nwrite 0 /dev/x y\nrmmod b\nrmmod a\nend ex\n", ""},
+			"begin ex\ninsmod u0m0.ko a\ninsmod u0m1.ko b\nread 0 /sys/module/a/initstate\nwrite 0 /dev/x y\nrmmod b\nrmmod a\nend ex\n", ""},
+		{"parameters, a short read, ioctls", []Unit{{ID: "ex", Modules: []Module{{Name: "a", Path: ko, Params: "count=3 name=x"}}, Steps: []Step{
+			{Kind: StepRead, Path: "/dev/ring", Count: 4}, {Kind: StepIoctl, Path: "/dev/ring", Cmd: 0x7201},
+			{Kind: StepIoctl, Path: "/dev/ring", Cmd: 2, Arg: "@-5"}, {Kind: StepIoctl, Path: "/dev/ring", Cmd: 3, Arg: "0x10"}}}},
+			"begin ex\ninsmod u0m0.ko a count=3 name=x\nread 4 /dev/ring\nioctl 29185 - /dev/ring\nioctl 2 @-5 /dev/ring\nioctl 3 0x10 /dev/ring\nrmmod a\nend ex\n", ""},
+		{"ioctl argument not a number", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko}}, Steps: []Step{{Kind: StepIoctl, Path: "/dev/x", Arg: "1; reboot"}}}}, "", "not a number"},
+		{"read count too big", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko}}, Steps: []Step{{Kind: StepRead, Path: "/dev/x", Count: 1 << 20}}}}, "", "outside"},
+		{"newline in parameters", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko, Params: "a=1\nrmmod a"}}}}, "", "line break"},
 		{"two units", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko}}}, {ID: "y", Modules: []Module{{Name: "b", Path: ko}}}},
 			"begin x\ninsmod u0m0.ko a\nrmmod a\nend x\nbegin y\ninsmod u1m0.ko b\nrmmod b\nend y\n", ""},
 		{"no module", []Unit{{ID: "x"}}, "", "loads no module"},

@@ -25,6 +25,19 @@ var initScript []byte
 //go:embed guest/insmod.c
 var insmodSource []byte
 
+//go:embed guest/io.c
+var ioSource []byte
+
+// helpers are the guest programs compiled from C on the host, by name under /bin: the module
+// loader and the device driver's user-space side.
+var helpers = []struct {
+	name string
+	src  []byte
+}{
+	{"rfl-insmod", insmodSource},
+	{"rfl-io", ioSource},
+}
+
 // baseFormat changes whenever the base archive's layout changes in a way its inputs (the init
 // script and busybox) do not show, so older archives are rebuilt.
 const baseFormat = "base-2"
@@ -48,7 +61,10 @@ func baseName(bb []byte, cc string) string {
 	h.Write(bb)
 	if cc != "" {
 		fmt.Fprintf(h, "\x00%s\x00", cc)
-		h.Write(insmodSource)
+		for _, hp := range helpers {
+			fmt.Fprintf(h, "\x00%s\x00%d\x00", hp.name, len(hp.src))
+			h.Write(hp.src)
+		}
 	}
 	return "initramfs-" + hex.EncodeToString(h.Sum(nil))[:12] + ".cpio.gz"
 }
@@ -81,11 +97,13 @@ func EnsureBase(dir, busybox, cc string) (string, error) {
 		{name: "init", data: initScript, mode: 0o755},
 	}
 	if cc != "" {
-		helper, err := compileHelper(cc)
-		if err != nil {
-			return "", err
+		for _, hp := range helpers {
+			bin, err := compileHelper(cc, hp.name, hp.src)
+			if err != nil {
+				return "", err
+			}
+			entries = append(entries, entry{name: "bin/" + hp.name, data: bin, mode: 0o755})
 		}
-		entries = append(entries, entry{name: "bin/rfl-insmod", data: helper, mode: 0o755})
 	}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
@@ -113,20 +131,20 @@ func EnsureBase(dir, busybox, cc string) (string, error) {
 	return path, nil
 }
 
-// compileHelper builds insmod.c as a static executable with cc.
-func compileHelper(cc string) ([]byte, error) {
-	dir, err := os.MkdirTemp("", "rfl-insmod-")
+// compileHelper builds a guest helper's C source as a static executable with cc.
+func compileHelper(cc, name string, source []byte) ([]byte, error) {
+	dir, err := os.MkdirTemp("", name+"-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	src, bin := filepath.Join(dir, "insmod.c"), filepath.Join(dir, "rfl-insmod")
-	if err := os.WriteFile(src, insmodSource, 0o644); err != nil {
+	src, bin := filepath.Join(dir, name+".c"), filepath.Join(dir, name)
+	if err := os.WriteFile(src, source, 0o644); err != nil {
 		return nil, err
 	}
 	out, err := exec.Command(cc, "-static", "-Os", "-s", "-o", bin, src).CombinedOutput()
 	if err != nil {
-		return nil, fmt.Errorf("compile the guest's module loader with %s: %v\n%s(a static C library is needed: sudo apt-get install libc6-dev)", cc, err, out)
+		return nil, fmt.Errorf("compile the guest's %s with %s: %v\n%s(a static C library is needed: sudo apt-get install libc6-dev)", name, cc, err, out)
 	}
 	return os.ReadFile(bin)
 }

@@ -4,6 +4,8 @@ import (
 	"debug/elf"
 	"fmt"
 	"strings"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/guestspec"
 )
 
 // Unit is one exercise's part of a boot: its modules are loaded in order, its steps run, and the
@@ -21,14 +23,17 @@ type Module struct {
 	Name string
 	// Path is the .ko file on the host.
 	Path string
+	// Params are module parameters given at load, as insmod takes them ("count=3 name=x").
+	Params string
 }
 
 // StepKind says what a step does.
 type StepKind string
 
 const (
-	StepRead  StepKind = "read"  // print the file's contents (at most 64 KiB)
+	StepRead  StepKind = "read"  // print the file's contents (at most 64 KiB), or one read of Count bytes
 	StepWrite StepKind = "write" // write Data to the file
+	StepIoctl StepKind = "ioctl" // ioctl(2) on the file with Cmd and Arg; prints its result
 )
 
 // Step is an action in the guest between loading and unloading the unit's modules.
@@ -38,6 +43,12 @@ type Step struct {
 	Path string
 	// Data is what a write step writes, byte for byte.
 	Data []byte
+	// Count, for a read, asks for one read(2) of that many bytes (1..65536); 0 reads the file.
+	Count int
+	// Cmd is an ioctl step's request number; Arg its argument: "" none, a number passed as
+	// is, or "@N" for a pointer to an int holding N (whose value after the call is printed).
+	Cmd uint32
+	Arg string
 }
 
 // plan is the guest's script in the form init.sh reads, with the files it names.
@@ -64,7 +75,14 @@ func makePlan(units []Unit) (*plan, error) {
 			}
 			file := fmt.Sprintf("u%dm%d.ko", ui, mi)
 			p.modules[file] = m.Path
-			fmt.Fprintf(&b, "insmod %s %s\n", file, m.Name)
+			if m.Params == "" {
+				fmt.Fprintf(&b, "insmod %s %s\n", file, m.Name)
+				continue
+			}
+			if err := plainWord(m.Params, "module parameters", true); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&b, "insmod %s %s %s\n", file, m.Name, m.Params)
 		}
 		for _, s := range u.Steps {
 			if err := plainWord(s.Path, "step path", true); err != nil {
@@ -75,7 +93,18 @@ func makePlan(units []Unit) (*plan, error) {
 			}
 			switch s.Kind {
 			case StepRead:
-				fmt.Fprintf(&b, "read %s\n", s.Path)
+				if s.Count < 0 || s.Count > 65536 {
+					return nil, fmt.Errorf("read of %s: count %d is outside 1..65536", s.Path, s.Count)
+				}
+				fmt.Fprintf(&b, "read %d %s\n", s.Count, s.Path)
+			case StepIoctl:
+				arg := s.Arg
+				if arg == "" {
+					arg = "-"
+				} else if !guestspec.ValidIoctlArg(arg) {
+					return nil, fmt.Errorf("ioctl on %s: argument %q is not a number or @number", s.Path, arg)
+				}
+				fmt.Fprintf(&b, "ioctl %d %s %s\n", s.Cmd, arg, s.Path)
 			case StepWrite:
 				fmt.Fprintf(&b, "write %d %s\n", len(p.data), s.Path)
 				p.data = append(p.data, s.Data)

@@ -130,6 +130,20 @@ func DescribeTaint(bits int64) string {
 // helperErrno is rfl-insmod's report of finit_module's error.
 var helperErrno = regexp.MustCompile(`^rfl-insmod: errno (\d+)$`)
 
+// ioErrno is rfl-io's report of a failed read, write or ioctl.
+var ioErrno = regexp.MustCompile(`^rfl-io: errno (\d+)$`)
+
+// StepErrno returns the errno a step's rfl-io reported, 0 when it reported none.
+func StepErrno(output []string) int {
+	for _, l := range output {
+		if m := ioErrno.FindStringSubmatch(l); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+	}
+	return 0
+}
+
 func capitalize(s string) string {
 	if s == "" {
 		return s

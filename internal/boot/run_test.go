@@ -210,3 +210,70 @@ func TestRunRemovesInitrdsOfKilledBoots(t *testing.T) {
 		t.Errorf("initrd files left: %v", rest)
 	}
 }
+
+// A kernel report during a unit (here lockdep's, then a hang as after a real double lock)
+// ends the boot once the console is quiet: no waiting for the timeout.
+func TestRunEndsSoonAfterAReport(t *testing.T) {
+	req := fakeQEMU(t, `while [ "$1" != -initrd ]; do shift; done
+nonce=$(grep -a rfl/nonce "$2" | tr -d '\000' | sed 's|.*rfl/nonce||')
+echo "rfl:$nonce:ready"
+echo "rfl:$nonce:begin:x"
+echo "rfl:$nonce:insmod:a"
+echo "[    1.2] WARNING: possible recursive locking detected"
+echo "[    1.2] insmod/40 is trying to acquire lock:"
+sleep 300
+`)
+	req.Timeout = time.Minute
+	start := time.Now()
+	res, err := Run(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > reportQuiet+3*time.Second {
+		t.Errorf("Run took %s after the report", d)
+	}
+	if !res.EndedAfterReport || res.TimedOut || res.Exited {
+		t.Errorf("EndedAfterReport=%v TimedOut=%v Exited=%v", res.EndedAfterReport, res.TimedOut, res.Exited)
+	}
+	if p := res.Transcript.Problems(0, -1); len(p) != 1 || p[0].Kind != "WARNING" || len(p[0].Excerpt) < 2 {
+		t.Errorf("problems %+v", p)
+	}
+}
+
+// The same report before any unit began (the kernel's own boot) does not end the boot: it is
+// not the learner's module, and the verdict does not judge it.
+func TestRunIgnoresReportsBeforeTheUnit(t *testing.T) {
+	req := fakeQEMU(t, `while [ "$1" != -initrd ]; do shift; done
+nonce=$(grep -a rfl/nonce "$2" | tr -d '\000' | sed 's|.*rfl/nonce||')
+echo "[    0.2] WARNING: CPU: 0 PID: 1 at kernel/x.c:1 boot_thing"
+sleep 2
+echo "rfl:$nonce:ready"
+echo "rfl:$nonce:done"
+sleep 300
+`)
+	req.Timeout = time.Minute
+	res, err := Run(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.EndedAfterReport || !res.Transcript.Done {
+		t.Errorf("EndedAfterReport=%v Done=%v", res.EndedAfterReport, res.Transcript.Done)
+	}
+}
+
+func TestRunAddsOnlyOfferedDevices(t *testing.T) {
+	req := fakeQEMU(t, `echo "$@"; exit 0`+"\n")
+	req.Devices = []string{"pci-testdev"}
+	log := &consoleLog{ready: make(chan struct{})}
+	req.Output = log.write
+	if _, err := Run(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.buf.String(), "-device pci-testdev") {
+		t.Errorf("QEMU's arguments %q lack the device", log.buf.String())
+	}
+	req.Devices = []string{"virtio-net-pci,netdev=x"}
+	if _, err := Run(context.Background(), req); err == nil || !strings.Contains(err.Error(), "not one the boot stage offers") {
+		t.Errorf("an unlisted device: err = %v", err)
+	}
+}

@@ -32,7 +32,7 @@ type Line struct {
 
 // Action is one thing init did: load a module, read or write a file, unload a module.
 type Action struct {
-	Kind string // "insmod", "read", "write", "rmmod"
+	Kind string // "insmod", "read", "write", "ioctl", "rmmod"
 	// Arg is the module name or the file path.
 	Arg string
 	// Done says the guest reported the action's end; RC is then its exit status.
@@ -79,7 +79,11 @@ type Transcript struct {
 	Dropped int
 	// Ready says init started; Done says it finished the whole plan.
 	Ready, Done bool
-	Units       []*UnitRun
+	// Reported says the kernel began a report of trouble (Oops, BUG, WARNING, lockdep, …)
+	// while a unit ran: the verdict is a failure whatever follows, so the boot can end once
+	// the report is complete.
+	Reported bool
+	Units    []*UnitRun
 
 	prefix  string
 	partial []byte
@@ -198,6 +202,9 @@ func (t *Transcript) judged(text string) bool {
 	for _, p := range problemPatterns {
 		if p.re.MatchString(bare) {
 			t.inReport = maxExcerpt
+			if t.cur != nil {
+				t.Reported = true
+			}
 			return true
 		}
 	}
@@ -281,7 +288,7 @@ func (t *Transcript) marker(l Line, event string) {
 		if t.cur != nil {
 			t.cur.Loaded = append(t.cur.Loaded, arg)
 		}
-	case "insmod", "read", "write", "rmmod":
+	case "insmod", "read", "write", "ioctl", "rmmod":
 		if t.cur != nil {
 			t.act = &Action{Kind: name, Arg: arg, RC: -1, From: idx, To: idx}
 			t.cur.Actions = append(t.cur.Actions, t.act)

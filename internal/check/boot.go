@@ -10,8 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/guestspec"
 )
 
 // BootRun is what the boot stage has to judge: a boot's result, or why there was none.
@@ -69,8 +72,9 @@ func (c *Checker) runBoot(ctx context.Context, ex *course.Exercise, b Built, scr
 		QEMU: env.QEMU, Kernel: env.Kernel, Initramfs: initramfs,
 		Units:   []boot.Unit{BootUnit(ex, b)},
 		Timeout: timeout, WorkDir: scratch,
-		Output: func(p []byte) { emit(Output{Data: p, Source: SourceBoot}) },
-		Keep:   append(slices.Clone(ex.Success.Log), ex.Success.UnloadLog...),
+		Output:  func(p []byte) { emit(Output{Data: p, Source: SourceBoot}) },
+		Keep:    append(slices.Clone(ex.Success.Log), ex.Success.UnloadLog...),
+		Devices: ex.Success.Devices,
 	})
 	return run
 }
@@ -82,11 +86,14 @@ func BootUnit(ex *course.Exercise, b Built) boot.Unit {
 	if n := b.Modinfo["name"]; len(n) > 0 && n[0] != "" {
 		name = n[0]
 	}
-	u := boot.Unit{ID: ex.ID, Modules: []boot.Module{{Name: name, Path: b.Ko}}}
+	u := boot.Unit{ID: ex.ID, Modules: []boot.Module{{Name: name, Path: b.Ko, Params: ex.Success.Params}}}
 	for _, s := range ex.Success.Steps {
-		if s.Read != "" {
-			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepRead, Path: s.Read})
-		} else {
+		switch {
+		case s.Read != "":
+			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepRead, Path: s.Read, Count: s.Count})
+		case s.Ioctl != "":
+			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepIoctl, Path: s.Ioctl, Cmd: s.Cmd, Arg: s.Arg})
+		default:
 			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepWrite, Path: s.Write, Data: []byte(s.Value)})
 		}
 	}
@@ -265,7 +272,7 @@ func keptLog(tr *boot.Transcript, from, to int) []string {
 func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 	var acts []*boot.Action
 	for _, a := range u.Actions {
-		if a.Kind == "read" || a.Kind == "write" {
+		if a.Kind == "read" || a.Kind == "write" || a.Kind == "ioctl" {
 			acts = append(acts, a)
 		}
 	}
@@ -275,7 +282,21 @@ func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 		}
 		a := acts[i]
 		out := strings.Join(a.Output, "\n")
+		got := boot.StepErrno(a.Output)
+		if s.Errno != "" {
+			want := guestspec.ErrnoNumber(s.Errno)
+			switch {
+			case a.RC == 0:
+				return fmt.Sprintf("step %d: %s %s succeeded, but it must fail with %s%s", i+1, verb(a.Kind), a.Arg, s.Errno, printed(out))
+			case got != want:
+				return fmt.Sprintf("step %d: %s %s failed with %s, but it must fail with %s", i+1, verb(a.Kind), a.Arg, errnoText(got, out), s.Errno)
+			}
+			continue
+		}
 		if a.RC != 0 {
+			if got != 0 {
+				return fmt.Sprintf("step %d: %s %s failed with %s", i+1, verb(a.Kind), a.Arg, errnoText(got, out))
+			}
 			return fmt.Sprintf("step %d: %s %s failed: %s", i+1, verb(a.Kind), a.Arg, cmp.Or(strings.TrimSpace(out), fmt.Sprintf("exit status %d", a.RC)))
 		}
 		if s.Expect != "" && !strings.Contains(out, s.Expect) {
@@ -290,10 +311,34 @@ func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 }
 
 func verb(kind string) string {
-	if kind == "write" {
+	switch kind {
+	case "write":
 		return "writing to"
+	case "ioctl":
+		return "the ioctl on"
 	}
 	return "reading"
+}
+
+// errnoText names an errno the guest reported: "EINVAL (Invalid argument)".
+func errnoText(n int, out string) string {
+	if n == 0 {
+		return cmp.Or(strings.TrimSpace(out), "an error")
+	}
+	e := unix.Errno(n)
+	return fmt.Sprintf("%s (%s)", cmp.Or(unix.ErrnoName(e), fmt.Sprintf("errno %d", n)), e.Error())
+}
+
+// printed quotes what a step printed, for a verdict: "" when nothing.
+func printed(out string) string {
+	out = strings.TrimSpace(out)
+	if out == "" {
+		return ""
+	}
+	if len(out) > 200 {
+		out = out[:200] + "…"
+	}
+	return fmt.Sprintf(" (it printed %q)", out)
 }
 
 // missingLines returns the first expected text not found in a kernel line in [from, to]; in

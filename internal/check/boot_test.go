@@ -276,6 +276,62 @@ func TestBootStageJudgesStepsAndOrder(t *testing.T) {
 	}
 }
 
+func TestBootStageJudgesDeviceSteps(t *testing.T) {
+	ex := &course.Exercise{ID: "ex", Success: course.Success{Steps: []course.Step{
+		{Ioctl: "/dev/r", Cmd: 1, Arg: "@7", Expect: "value 7"},
+		{Ioctl: "/dev/r", Cmd: 2, Errno: "ENOTTY"},
+		{Write: "/dev/r", Value: "x", Errno: "EINVAL"},
+	}}}
+	run := func(lines ...string) *BootRun {
+		tr := boot.NewTranscript("n")
+		all := append([]string{"[ 0.1] rfl:n:ready", "rfl:n:begin:ex", "rfl:n:taint:0", "rfl:n:insmod:m", "rfl:n:insmod-rc:0"}, lines...)
+		all = append(all, "rfl:n:rmmod:m", "rfl:n:rmmod-rc:0", "rfl:n:taint:4096", "rfl:n:end:ex", "rfl:n:done")
+		for _, l := range all {
+			_, _ = tr.Write([]byte(l + "\r\n"))
+		}
+		return &BootRun{Result: &boot.Result{Transcript: tr, Duration: time.Second}, Timeout: time.Minute}
+	}
+	ioctlOK := []string{"rfl:n:ioctl:/dev/r", "rfl:n:out:ioctl returned 0, value 7", "rfl:n:step-rc:0"}
+	notty := []string{"rfl:n:ioctl:/dev/r", "rfl:n:out:rfl-io: errno 25", "rfl:n:step-rc:1"}
+	einval := []string{"rfl:n:write:/dev/r", "rfl:n:out:rfl-io: errno 22", "rfl:n:step-rc:1"}
+	cat := func(parts ...[]string) []string {
+		var out []string
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	cases := []struct {
+		name  string
+		lines []string
+		want  string
+	}{
+		{"all as expected", cat(ioctlOK, notty, einval), ""},
+		{"ioctl value wrong", cat([]string{"rfl:n:ioctl:/dev/r", "rfl:n:out:ioctl returned 0, value 0", "rfl:n:step-rc:0"}, notty, einval),
+			`step 1: /dev/r printed "ioctl returned 0, value 0", expected it to contain "value 7"`},
+		{"ioctl fails unexpectedly", cat([]string{"rfl:n:ioctl:/dev/r", "rfl:n:out:rfl-io: errno 14", "rfl:n:step-rc:1"}, notty, einval),
+			"step 1: the ioctl on /dev/r failed with EFAULT (bad address)"},
+		{"unknown ioctl accepted", cat(ioctlOK, []string{"rfl:n:ioctl:/dev/r", "rfl:n:out:ioctl returned 0", "rfl:n:step-rc:0"}, einval),
+			`step 2: the ioctl on /dev/r succeeded, but it must fail with ENOTTY (it printed "ioctl returned 0")`},
+		{"wrong errno", cat(ioctlOK, notty, []string{"rfl:n:write:/dev/r", "rfl:n:out:rfl-io: errno 28", "rfl:n:step-rc:1"}),
+			"step 3: writing to /dev/r failed with ENOSPC (no space left on device), but it must fail with EINVAL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := bootStage(ex, true, run(tc.lines...))
+			if tc.want == "" {
+				if r.Status != Pass {
+					t.Fatalf("want pass, got %+v", r)
+				}
+				return
+			}
+			if r.Status != Fail || !strings.Contains(r.Reason, tc.want) {
+				t.Fatalf("want a failure with %q, got %s: %q", tc.want, r.Status, r.Reason)
+			}
+		})
+	}
+}
+
 // Cancelling a check while its guest runs (the learner quits, or saves again) stops QEMU at
 // once and reports the cancellation, not a verdict.
 func TestBootCancelStopsQEMU(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+
+	"github.com/Masterminds/semver/v3"
 )
 
 // ErrNoStarter is returned by Files for the starter of a snippet that has none.
@@ -52,10 +54,12 @@ func (c *Course) Files(s *Snippet, v Variant) (map[string][]byte, error) {
 	return out, nil
 }
 
-// KernelFragment returns the kernel configuration the whole course needs: the course's base
-// options and every snippet's, one entry per symbol (a pinned value wins over "y or m"),
-// sorted by name. Load has rejected contradictions, so merging never has to choose.
-func (c *Course) KernelFragment() []ConfigOption {
+// KernelFragment returns the kernel configuration the course needs on a kernel of version ver:
+// the course's base options and those of every snippet whose range holds ver (all snippets when
+// ver is nil), one entry per symbol (a pinned value wins over "y or m"), sorted by name. A
+// snippet for 7.3 only (a PCI driver, say) thus adds nothing to a 6.12 tree. Load has rejected
+// contradictions, so merging never has to choose.
+func (c *Course) KernelFragment(ver *semver.Version) []ConfigOption {
 	merged := map[string]ConfigOption{}
 	add := func(opts []ConfigOption) {
 		for _, o := range opts {
@@ -67,7 +71,11 @@ func (c *Course) KernelFragment() []ConfigOption {
 	}
 	add(c.KernelConfig)
 	for _, id := range slices.Sorted(maps.Keys(c.Snippets)) {
-		add(c.Snippets[id].Config)
+		s := c.Snippets[id]
+		if ver != nil && s.Kernel != nil && !s.Kernel.Check(ver) {
+			continue
+		}
+		add(s.Config)
 	}
 	return slices.SortedFunc(maps.Values(merged), func(a, b ConfigOption) int {
 		return cmp.Compare(a.Name, b.Name)

@@ -1,12 +1,16 @@
 package course
 
 import (
+	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/rfl-tutor/rfl-tutor/internal/guestspec"
 )
 
 // idPattern is for lesson, exercise, question and course ids: they name workspace folders and
@@ -126,7 +130,20 @@ func parseExercise(r report, n *yaml.Node) *Exercise {
 		f.at(f.keyLine("hints"), "needs at least 2 hints (they are revealed one at a time), has %d", len(ex.Hints))
 	}
 	if v := f.vals["success"]; v != nil && !isNull(v) {
-		if s, ok := r.mapping(v, f.name("success"), r.line(v), "modinfo", "log", "unload_log", "ordered", "steps", "allow_taint"); ok {
+		if s, ok := r.mapping(v, f.name("success"), r.line(v), "modinfo", "log", "unload_log", "ordered", "steps", "allow_taint", "params", "devices"); ok {
+			ex.Success.Params = s.str("params")
+			if strings.ContainsAny(ex.Success.Params, "\n\r") {
+				s.at(s.keyLine("params"), "params must be on one line, as insmod takes them (count=3 name=x)")
+			}
+			var devLines []int
+			ex.Success.Devices, devLines = s.texts("devices")
+			for i, d := range ex.Success.Devices {
+				if _, ok := guestspec.Devices[d]; !ok {
+					s.at(devLines[i], "devices: %q is not a device the boot stage offers (%s)", d, strings.Join(slices.Sorted(maps.Keys(guestspec.Devices)), ", "))
+				} else if slices.Index(ex.Success.Devices, d) < i {
+					s.at(devLines[i], "devices: %q is named twice", d)
+				}
+			}
 			ex.Success.Modinfo, _ = s.texts("modinfo")
 			ex.Success.Log, _ = s.texts("log")
 			ex.Success.UnloadLog, _ = s.texts("unload_log")
@@ -172,27 +189,65 @@ func parseForbid(r report, f fields, stages []Stage) []SourceRule {
 	return out
 }
 
-// parseSteps reads success.steps: each a mapping with read (and an optional expect) or write
-// and value.
+// parseSteps reads success.steps: each a mapping with read (optional count), write and value,
+// or ioctl, cmd (optional arg); expect and errno where they fit.
 func parseSteps(r report, f fields) []Step {
 	var out []Step
 	for _, n := range f.list("steps") {
-		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "value", "expect")
+		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "ioctl", "value", "count", "cmd", "arg", "expect", "errno")
 		if !ok {
 			continue
 		}
-		st := Step{Read: sf.str("read"), Write: sf.str("write"), Value: sf.str("value"), Expect: sf.str("expect"), Line: r.line(n)}
+		st := Step{Read: sf.str("read"), Write: sf.str("write"), Ioctl: sf.str("ioctl"), Value: sf.str("value"),
+			Arg: sf.str("arg"), Expect: sf.str("expect"), Errno: sf.str("errno"), Line: r.line(n)}
+		kinds := 0
+		for _, k := range []string{"read", "write", "ioctl"} {
+			if sf.has(k) {
+				kinds++
+			}
+		}
+		belongs := func(key, kind string) {
+			if sf.has(key) && !sf.has(kind) {
+				sf.at(sf.keyLine(key), "%s belongs to %s steps", key, kind)
+			}
+		}
 		switch {
-		case sf.has("read") == sf.has("write"):
-			sf.at(st.Line, "a step has exactly one of read: PATH or write: PATH")
+		case kinds != 1:
+			sf.at(st.Line, "a step has exactly one of read: PATH, write: PATH or ioctl: PATH")
 		case sf.has("write") && !sf.has("value"):
 			sf.at(st.Line, "a write step needs value: (the text to write)")
-		case sf.has("read") && sf.has("value"):
-			sf.at(sf.keyLine("value"), "value belongs to write steps; a read step can have expect:")
+		case sf.has("ioctl") && !sf.has("cmd"):
+			sf.at(st.Line, "an ioctl step needs cmd: (the request number, e.g. 0x7201)")
 		case sf.has("write") && sf.has("expect"):
-			sf.at(sf.keyLine("expect"), "expect belongs to read steps")
+			sf.at(sf.keyLine("expect"), "expect belongs to read and ioctl steps: a write prints nothing")
+		case sf.has("errno") && sf.has("expect"):
+			sf.at(sf.keyLine("expect"), "a step that must fail (errno:) prints only its error: drop expect:")
 		}
-		for _, key := range []string{"read", "write"} {
+		belongs("value", "write")
+		belongs("count", "read")
+		belongs("cmd", "ioctl")
+		belongs("arg", "ioctl")
+		if c, ok := sf.integer("count"); ok {
+			if c < 1 || c > 65536 {
+				sf.at(sf.keyLine("count"), "count %d: a read asks for 1 to 65536 bytes", c)
+			}
+			st.Count = c
+		}
+		if sf.has("cmd") {
+			if c, ok := sf.integer("cmd"); ok {
+				if c < 0 || c > math.MaxUint32 {
+					sf.at(sf.keyLine("cmd"), "cmd %d is not an ioctl request number (32 bits)", c)
+				}
+				st.Cmd = uint32(c)
+			}
+		}
+		if st.Arg != "" && !guestspec.ValidIoctlArg(st.Arg) {
+			sf.at(sf.keyLine("arg"), "arg %q: give a number (passed as is) or @N (a pointer to an int holding N)", st.Arg)
+		}
+		if st.Errno != "" && guestspec.ErrnoNumber(st.Errno) == 0 {
+			sf.at(sf.keyLine("errno"), "errno %q is not an error name such as EINVAL or ENOTTY", st.Errno)
+		}
+		for _, key := range []string{"read", "write", "ioctl"} {
 			if p := sf.str(key); p != "" && (!strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\n\r")) {
 				sf.at(sf.keyLine(key), "%s %q must be an absolute guest path on one line (e.g. /sys/module/NAME/initstate)", key, p)
 			}

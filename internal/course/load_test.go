@@ -95,7 +95,7 @@ func TestValidPackLoads(t *testing.T) {
 		t.Errorf("use_after_move metadata = %+v", uam)
 	}
 
-	if got, want := c.KernelFragment(), []ConfigOption{{"NET", ""}, {"NETDEVICES", "m"}, {"PHYLIB", "y"}, {"RUST", ""}}; !reflect.DeepEqual(got, want) {
+	if got, want := c.KernelFragment(nil), []ConfigOption{{"NET", ""}, {"NETDEVICES", "m"}, {"PHYLIB", "y"}, {"RUST", ""}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("KernelFragment = %v, want %v", got, want)
 	}
 	if got := c.Lesson("first-module").IncludedSnippets(); !slices.Equal(got, []string{"hello", "use_after_move"}) {

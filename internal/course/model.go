@@ -146,17 +146,59 @@ type Success struct {
 	AllowTaint []string
 	// Modinfo keys that must be present (besides license and name, always required).
 	Modinfo []string
+	// Params are the module parameters the boot stage loads the module with ("count=3").
+	Params string
+	// Devices are emulated devices the guest gets (names from guestspec.Devices), for a driver that
+	// binds to one.
+	Devices []string
 }
 
 // Step is an action in the booted guest, between loading and unloading the module.
 type Step struct {
-	// Read is a file to print (e.g. /sys/module/NAME/initstate); Write a file to write Value to.
-	// Exactly one is set.
-	Read, Write string
-	Value       string
-	// Expect, for a read, is a text one line of the file must contain.
+	// Read is a file to print (e.g. /sys/module/NAME/initstate); Write a file to write Value
+	// to; Ioctl a file to call ioctl(2) on with Cmd and Arg. Exactly one is set.
+	Read, Write, Ioctl string
+	Value              string
+	// Count, for a read, asks for one read(2) of that many bytes (a short read); 0 reads to
+	// the end of the file.
+	Count int
+	// Cmd is the ioctl request number; Arg its argument: "" none, a number, or "@N" for a
+	// pointer to an int holding N (the guest prints its value after the call).
+	Cmd uint32
+	Arg string
+	// Expect is a text the step's output must contain (a read: the file; an ioctl: "returned
+	// R" or "returned R, value V").
 	Expect string
-	Line   int
+	// Errno, when set (e.g. "EINVAL"), says the step must fail with that error: the driver's
+	// refusal is the behaviour checked.
+	Errno string
+	Line  int
+}
+
+// markdown says what the step does and expects, for ExpectationsMarkdown.
+func (st Step) markdown() string {
+	var what string
+	switch {
+	case st.Read != "" && st.Count > 0:
+		what = fmt.Sprintf("one read of %d bytes from `%s`", st.Count, st.Read)
+	case st.Read != "":
+		what = fmt.Sprintf("reading `%s`", st.Read)
+	case st.Ioctl != "" && st.Arg != "":
+		what = fmt.Sprintf("the ioctl `%#x` on `%s` with argument `%s`", st.Cmd, st.Ioctl, st.Arg)
+	case st.Ioctl != "":
+		what = fmt.Sprintf("the ioctl `%#x` on `%s`", st.Cmd, st.Ioctl)
+	default:
+		what = fmt.Sprintf("writing `%s` to `%s`", st.Value, st.Write)
+	}
+	switch {
+	case st.Errno != "":
+		return what + " fails with `" + st.Errno + "`"
+	case st.Expect != "" && st.Ioctl != "":
+		return what + " prints `" + st.Expect + "`"
+	case st.Expect != "":
+		return what + " gives a line containing `" + st.Expect + "`"
+	}
+	return what + " succeeds"
 }
 
 // Question is a knowledge check: one right choice among several, with an explanation.
@@ -326,18 +368,17 @@ func (ex *Exercise) ExpectationsMarkdown() string {
 		boots = boots || st == StageBoot
 	}
 	if boots {
+		if s.Params != "" {
+			items = append(items, fmt.Sprintf("it is loaded with the parameters `%s`", s.Params))
+		}
+		if len(s.Devices) > 0 {
+			items = append(items, "the booted machine has the emulated device(s) "+codeList(s.Devices))
+		}
 		if len(s.Log) > 0 {
 			items = append(items, "once loaded, it prints "+codeList(s.Log)+orderNote(s.Ordered, len(s.Log)))
 		}
 		for _, st := range s.Steps {
-			switch {
-			case st.Read != "" && st.Expect != "":
-				items = append(items, fmt.Sprintf("reading `%s` gives a line containing `%s`", st.Read, st.Expect))
-			case st.Read != "":
-				items = append(items, fmt.Sprintf("`%s` can be read", st.Read))
-			default:
-				items = append(items, fmt.Sprintf("writing `%s` to `%s` succeeds", st.Value, st.Write))
-			}
+			items = append(items, st.markdown())
 		}
 		if len(s.UnloadLog) > 0 {
 			items = append(items, "when unloaded (its `Drop`), it prints "+codeList(s.UnloadLog)+orderNote(s.Ordered, len(s.UnloadLog)))

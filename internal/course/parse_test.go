@@ -185,13 +185,88 @@ exercises:
 `, want: []string{
 			`12: exercise ex: success: ordered must be true or false`,
 			`13: exercise ex: success: allow_taint "Z" is not a kernel taint letter`,
-			`15: exercise ex: success: steps item: a step has exactly one of read: PATH or write: PATH`,
+			`15: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH or ioctl: PATH`,
 			`17: exercise ex: success: steps item: a write step needs value:`,
 			`18: exercise ex: success: steps item: read "proc/x" must be an absolute guest path`,
 			`20: exercise ex: success: steps item: value belongs to write steps`,
-			`23: exercise ex: success: steps item: expect belongs to read steps`,
+			`23: exercise ex: success: steps item: expect belongs to read and ioctl steps`,
 			`24: exercise ex: success: steps item: unknown key "run"`,
-			`24: exercise ex: success: steps item: a step has exactly one of read: PATH or write: PATH`,
+			`24: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH or ioctl: PATH`,
+		}},
+		{name: "device steps, parameters and devices", in: `---
+id: a
+title: A
+order: 1
+exercises:
+  - id: ex
+    title: X
+    snippet: s
+    task: T
+    hints: [a, b]
+    success:
+      params: count=3 name=x
+      devices: [pci-testdev]
+      steps:
+        - write: /dev/ring
+          value: abc
+        - read: /dev/ring
+          count: 2
+          expect: ab
+        - ioctl: /dev/ring
+          cmd: 0x40047201
+          arg: "@7"
+          expect: value 7
+        - ioctl: /dev/ring
+          cmd: 1234
+          errno: ENOTTY
+---
+`, check: func(t *testing.T, l *Lesson) {
+			s := l.Exercises[0].Success
+			if s.Params != "count=3 name=x" || !slices.Equal(s.Devices, []string{"pci-testdev"}) || len(s.Steps) != 4 ||
+				s.Steps[1].Count != 2 || s.Steps[2].Ioctl != "/dev/ring" || s.Steps[2].Cmd != 0x40047201 || s.Steps[2].Arg != "@7" ||
+				s.Steps[3].Errno != "ENOTTY" || s.Steps[3].Cmd != 1234 {
+				t.Errorf("success = %+v", s)
+			}
+		}},
+		{name: "bad device steps", in: `---
+id: a
+title: A
+order: 1
+exercises:
+  - id: ex
+    title: X
+    snippet: s
+    task: T
+    hints: [a, b]
+    success:
+      devices: [pci-testdev, e1000, pci-testdev]
+      steps:
+        - ioctl: /dev/x
+        - ioctl: /dev/x
+          cmd: 1
+          arg: "1; reboot"
+        - read: /dev/x
+          count: 0
+          cmd: 3
+        - write: /dev/x
+          value: v
+          errno: EWHAT
+        - read: /dev/x
+          errno: EINVAL
+          expect: x
+        - ioctl: /dev/x
+          cmd: 0x1ffffffff
+---
+`, want: []string{
+			`12: exercise ex: success: devices: "e1000" is not a device the boot stage offers (edu, pci-testdev)`,
+			`12: exercise ex: success: devices: "pci-testdev" is named twice`,
+			`14: exercise ex: success: steps item: an ioctl step needs cmd:`,
+			`17: exercise ex: success: steps item: arg "1; reboot": give a number`,
+			`19: exercise ex: success: steps item: count 0: a read asks for 1 to 65536 bytes`,
+			`20: exercise ex: success: steps item: cmd belongs to ioctl steps`,
+			`23: exercise ex: success: steps item: errno "EWHAT" is not an error name`,
+			`26: exercise ex: success: steps item: a step that must fail (errno:) prints only its error`,
+			`28: exercise ex: success: steps item: cmd 8589934591 is not an ioctl request number`,
 		}},
 		{name: "quiz", in: `---
 id: a
@@ -381,7 +456,7 @@ func TestExpectationsMarkdown(t *testing.T) {
 			"**The check also expects that**\n\n" +
 				"- once loaded, it prints `m: one`, `m: two`, in this order;\n" +
 				"- reading `/proc/x` gives a line containing `42`;\n" +
-				"- `/proc/y` can be read;\n" +
+				"- reading `/proc/y` succeeds;\n" +
 				"- writing `1` to `/dev/z` succeeds;\n" +
 				"- when unloaded (its `Drop`), it prints `m: bye`;\n" +
 				"- it loads and unloads in a booted kernel without an Oops, warning or panic.\n"},

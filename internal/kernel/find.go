@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/Masterminds/semver/v3"
 	"golang.org/x/sys/unix"
 	"gopkg.in/yaml.v3"
 
@@ -24,8 +25,9 @@ type FindOptions struct {
 	ConfigFile string
 	// CacheDir holds the trees `kernel prepare` made; "" means CacheDir().
 	CacheDir string
-	// Fragment, when given, makes Find prefer a cached tree that has all these options set.
-	Fragment []course.ConfigOption
+	// Fragment, when given, makes Find prefer a cached tree that has all the options it
+	// gives for that tree's version set.
+	Fragment func(*semver.Version) []course.ConfigOption
 }
 
 // CacheDir is where `kernel prepare` puts trees by default: xdg.CacheHome()/kernels.
@@ -179,13 +181,13 @@ func sortTrees(trees []*Tree) {
 
 // newestReady picks the newest prepared tree that can build Rust modules, preferring one that
 // has every option of want.
-func newestReady(cacheDir string, want []course.ConfigOption) *Tree {
+func newestReady(cacheDir string, want func(*semver.Version) []course.ConfigOption) *Tree {
 	var fallback *Tree
 	for _, t := range Prepared(cacheDir) {
 		if t.RustReady() != nil {
 			continue
 		}
-		if len(MissingConfig(t, want)) == 0 {
+		if want == nil || len(MissingConfig(t, want(t.Version))) == 0 {
 			return t
 		}
 		if fallback == nil {

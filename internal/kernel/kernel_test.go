@@ -13,6 +13,8 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"golang.org/x/sys/unix"
 
+	"github.com/Masterminds/semver/v3"
+
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
@@ -441,7 +443,7 @@ func TestFind(t *testing.T) {
 	if got := find(FindOptions{ConfigFile: noConfig, CacheDir: cache}); got != newer {
 		t.Errorf("cache: got %s, want the most recent ready tree %s", got, newer)
 	}
-	phy := []course.ConfigOption{{Name: "PHYLIB"}}
+	phy := func(*semver.Version) []course.ConfigOption { return []course.ConfigOption{{Name: "PHYLIB"}} }
 	if got := find(FindOptions{ConfigFile: noConfig, CacheDir: cache, Fragment: phy}); got != withPhy {
 		t.Errorf("cache with fragment: got %s, want %s", got, withPhy)
 	}

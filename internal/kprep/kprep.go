@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/Masterminds/semver/v3"
 	"golang.org/x/sys/unix"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
@@ -35,9 +36,9 @@ type Options struct {
 	CacheDir string
 	// Jobs is make's -j; 0 means the number of CPUs.
 	Jobs int
-	// Fragment is the kernel options to enable on top of tinyconfig (the course's
-	// KernelFragment()); Base is always added.
-	Fragment []course.ConfigOption
+	// Fragment gives the kernel options to enable on top of tinyconfig for the source's
+	// version (the course's KernelFragment); nil means none. Base is always added.
+	Fragment func(*semver.Version) []course.ConfigOption
 	// Progress, if set, is called for each build step Kbuild reports (and once per phase such
 	// as unpacking) with the steps done and the expected total.
 	Progress func(done, total int, line string)
@@ -84,7 +85,11 @@ func makePlan(ctx context.Context, o Options, env toolchain.Env) (*plan, error) 
 	if src.release == "" {
 		return nil, fmt.Errorf("kernel source %s: could not read its version", src.path)
 	}
-	frag, err := Fragment(o.Fragment)
+	var want []course.ConfigOption
+	if o.Fragment != nil {
+		want = o.Fragment(kver)
+	}
+	frag, err := Fragment(want)
 	if err != nil {
 		return nil, err
 	}

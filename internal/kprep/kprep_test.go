@@ -25,7 +25,12 @@ func opts(t *testing.T, m *fakeMachine, frag ...string) Options {
 		name, val, _ := strings.Cut(s, "=")
 		f = append(f, course.ConfigOption{Name: name, Value: val})
 	}
-	return Options{Source: m.src, Out: filepath.Join(t.TempDir(), "tree"), CacheDir: t.TempDir(), Jobs: 2, Fragment: f}
+	return Options{Source: m.src, Out: filepath.Join(t.TempDir(), "tree"), CacheDir: t.TempDir(), Jobs: 2, Fragment: always(f...)}
+}
+
+// always is a fragment that asks for the same options on every kernel version.
+func always(f ...course.ConfigOption) func(*semver.Version) []course.ConfigOption {
+	return func(*semver.Version) []course.ConfigOption { return f }
 }
 
 func TestMissingTools(t *testing.T) {
@@ -260,7 +265,7 @@ func TestPrepareFake(t *testing.T) {
 	if !ready() {
 		t.Errorf("the prepared tree is not ready for the same options")
 	}
-	o.Fragment = append(o.Fragment, course.ConfigOption{Name: "BLOCK"})
+	o.Fragment = always(append(o.Fragment(nil), course.ConfigOption{Name: "BLOCK"})...)
 	if ready() {
 		t.Errorf("the prepared tree is ready for another fragment")
 	}
@@ -380,7 +385,7 @@ func TestReconfigureOnNewFragment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Fragment = []course.ConfigOption{{Name: "KUNIT"}}
+	o.Fragment = always(course.ConfigOption{Name: "KUNIT"})
 	tr2, err := prepare(t.Context(), o, m.env)
 	if err != nil {
 		t.Fatal(err)

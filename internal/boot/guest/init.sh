@@ -9,10 +9,15 @@
 #
 # Plan lines (/rfl/plan), one action each:
 #   begin ID            start a unit (one exercise's modules and steps)
-#   insmod FILE NAME    load /rfl/mod/FILE, whose module name is NAME (with rfl-insmod, which
-#                       loads once and prints the errno, when the initramfs has it)
-#   read PATH           print the first 64 KiB of PATH
-#   write DATA PATH     copy /rfl/data/DATA into PATH
+#   insmod FILE NAME [PARAMS]
+#                       load /rfl/mod/FILE, whose module name is NAME, with module parameters
+#                       PARAMS (with rfl-insmod, which loads once and prints the errno, when the
+#                       initramfs has it)
+#   read COUNT PATH     print PATH: one read of COUNT bytes, or (COUNT 0) the first 64 KiB
+#   write DATA PATH     write /rfl/data/DATA to PATH (with rfl-io: in one write call)
+#   ioctl CMD ARG PATH  ioctl(PATH, CMD, ARG) with rfl-io (ARG "-": none; "@N": pointer to N)
+# read, write and ioctl go through rfl-io when the initramfs has it, so a failure prints
+# "rfl-io: errno N"; without it busybox's head and cat do reads and writes.
 #   rmmod NAME          unload NAME (only if it loaded)
 #   end ID              report taint and the modules still loaded, then end the unit
 # After a failed insmod the unit's remaining actions are skipped, and so are its rmmods.
@@ -22,6 +27,8 @@
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# debugfs, for modules that offer files there (a kernel without CONFIG_DEBUG_FS has no such dir)
+[ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
 nonce=$(cat /rfl/nonce)
 say() { echo "rfl:$nonce:$*" >/dev/kmsg; }
@@ -45,21 +52,31 @@ while IFS= read -r line; do
 		;;
 	insmod)
 		[ "$ok" = 1 ] || continue
-		say "insmod:$b"
+		name=${b%% *}
+		params=
+		[ "$name" = "$b" ] || params=${b#* }
+		say "insmod:$name"
 		if [ -x /bin/rfl-insmod ]; then
-			rfl-insmod "/rfl/mod/$a" >/tmp/out 2>&1
+			rfl-insmod "/rfl/mod/$a" "$params" >/tmp/out 2>&1
 		else
-			insmod "/rfl/mod/$a" >/tmp/out 2>&1
+			# shellcheck disable=SC2086 # busybox insmod takes each parameter as a word
+			insmod "/rfl/mod/$a" $params >/tmp/out 2>&1
 		fi
 		rc=$?
 		frame /tmp/out
 		say "insmod-rc:$rc"
-		if [ "$rc" = 0 ]; then loaded="$loaded $b"; else ok=0; fi
+		if [ "$rc" = 0 ]; then loaded="$loaded $name"; else ok=0; fi
 		;;
 	read)
 		[ "$ok" = 1 ] || continue
-		say "read:$rest"
-		head -c 65536 "$rest" >/tmp/out 2>&1
+		say "read:$b"
+		if [ -x /bin/rfl-io ]; then
+			if [ "$a" = 0 ]; then rfl-io read "$b"; else rfl-io read "$b" "$a"; fi >/tmp/out 2>&1
+		elif [ "$a" = 0 ]; then
+			head -c 65536 "$b" >/tmp/out 2>&1
+		else
+			dd if="$b" bs="$a" count=1 2>/dev/null >/tmp/out
+		fi
 		rc=$?
 		frame /tmp/out
 		say "step-rc:$rc"
@@ -67,7 +84,25 @@ while IFS= read -r line; do
 	write)
 		[ "$ok" = 1 ] || continue
 		say "write:$b"
-		cat "/rfl/data/$a" >"$b" 2>/tmp/out
+		if [ -x /bin/rfl-io ]; then
+			rfl-io write "$b" "/rfl/data/$a" >/tmp/out 2>&1
+		else
+			cat "/rfl/data/$a" >"$b" 2>/tmp/out
+		fi
+		rc=$?
+		frame /tmp/out
+		say "step-rc:$rc"
+		;;
+	ioctl)
+		[ "$ok" = 1 ] || continue
+		arg=${b%% *}
+		path=${b#* }
+		say "ioctl:$path"
+		if [ "$arg" = - ]; then
+			rfl-io ioctl "$path" "$a" >/tmp/out 2>&1
+		else
+			rfl-io ioctl "$path" "$a" "$arg" >/tmp/out 2>&1
+		fi
 		rc=$?
 		frame /tmp/out
 		say "step-rc:$rc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rfl-insmod FILE: load a kernel module once with finit_module(2) and, when that fails, print
+ * rfl-insmod FILE [PARAMS]: load a kernel module (with module parameters such as "count=3 name=x")
+ * once with finit_module(2) and, when that fails, print
  * "rfl-insmod: errno N" and exit 1. The boot stage's initramfs uses it instead of busybox's
  * insmod, which retries a failed finit_module with init_module and so runs a failing module's
  * init a second time (its log lines twice), and which reports the error only as text.
@@ -31,12 +32,12 @@ int main(int argc, char **argv)
 {
 	int fd;
 
-	if (argc != 2) {
-		(void)!write(2, "usage: rfl-insmod FILE\n", 23);
+	if (argc != 2 && argc != 3) {
+		(void)!write(2, "usage: rfl-insmod FILE [PARAMS]\n", 32);
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0) {
+	if (fd < 0 || syscall(SYS_finit_module, fd, argc == 3 ? argv[2] : "", 0) != 0) {
 		say_errno(errno);
 		return 1;
 	}
