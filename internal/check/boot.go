@@ -299,6 +299,9 @@ func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 			}
 			return fmt.Sprintf("step %d: %s %s failed: %s", i+1, verb(a.Kind), a.Arg, cmp.Or(strings.TrimSpace(out), fmt.Sprintf("exit status %d", a.RC)))
 		}
+		if s.Equals != nil && strings.TrimRight(out, "\n") != strings.TrimRight(*s.Equals, "\n") {
+			return fmt.Sprintf("step %d: %s printed %q, expected exactly %q", i+1, a.Arg, clip(strings.TrimRight(out, "\n")), *s.Equals)
+		}
 		if s.Expect != "" && !strings.Contains(out, s.Expect) {
 			got := strings.TrimSpace(out)
 			if len(got) > 200 {
@@ -327,6 +330,14 @@ func errnoText(n int, out string) string {
 	}
 	e := unix.Errno(n)
 	return fmt.Sprintf("%s (%s)", cmp.Or(unix.ErrnoName(e), fmt.Sprintf("errno %d", n)), e.Error())
+}
+
+// clip bounds quoted output in a verdict.
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
 }
 
 // printed quotes what a step printed, for a verdict: "" when nothing.

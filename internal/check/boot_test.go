@@ -332,6 +332,28 @@ func TestBootStageJudgesDeviceSteps(t *testing.T) {
 	}
 }
 
+// equals: holds the whole output, so a device that appends where it should replace fails.
+func TestBootStageEqualsIsTheWholeOutput(t *testing.T) {
+	bye := "bye"
+	ex := &course.Exercise{ID: "ex", Success: course.Success{Steps: []course.Step{{Read: "/dev/e", Equals: &bye}}}}
+	for out, pass := range map[string]bool{"bye": true, "hello kernelbye": false, "": false} {
+		tr := boot.NewTranscript("n")
+		lines := []string{"[ 0.1] rfl:n:ready", "rfl:n:begin:ex", "rfl:n:taint:0", "rfl:n:insmod:m", "rfl:n:insmod-rc:0",
+			"rfl:n:read:/dev/e", "rfl:n:out:" + out, "rfl:n:step-rc:0",
+			"rfl:n:rmmod:m", "rfl:n:rmmod-rc:0", "rfl:n:taint:4096", "rfl:n:end:ex", "rfl:n:done"}
+		if out == "" {
+			lines = append(lines[:6:6], lines[7:]...)
+		}
+		for _, l := range lines {
+			_, _ = tr.Write([]byte(l + "\r\n"))
+		}
+		r := bootStage(ex, true, &BootRun{Result: &boot.Result{Transcript: tr, Duration: time.Second}, Timeout: time.Minute})
+		if (r.Status == Pass) != pass || (!pass && !strings.Contains(r.Reason, `expected exactly "bye"`)) {
+			t.Errorf("output %q: %s %q", out, r.Status, r.Reason)
+		}
+	}
+}
+
 // Cancelling a check while its guest runs (the learner quits, or saves again) stops QEMU at
 // once and reports the cancellation, not a verdict.
 func TestBootCancelStopsQEMU(t *testing.T) {

@@ -194,12 +194,16 @@ func parseForbid(r report, f fields, stages []Stage) []SourceRule {
 func parseSteps(r report, f fields) []Step {
 	var out []Step
 	for _, n := range f.list("steps") {
-		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "ioctl", "value", "count", "cmd", "arg", "expect", "errno")
+		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "ioctl", "value", "count", "cmd", "arg", "expect", "equals", "errno")
 		if !ok {
 			continue
 		}
 		st := Step{Read: sf.str("read"), Write: sf.str("write"), Ioctl: sf.str("ioctl"), Value: sf.str("value"),
 			Arg: sf.str("arg"), Expect: sf.str("expect"), Errno: sf.str("errno"), Line: r.line(n)}
+		if sf.has("equals") {
+			eq := sf.str("equals")
+			st.Equals = &eq
+		}
 		kinds := 0
 		for _, k := range []string{"read", "write", "ioctl"} {
 			if sf.has(k) {
@@ -218,10 +222,12 @@ func parseSteps(r report, f fields) []Step {
 			sf.at(st.Line, "a write step needs value: (the text to write)")
 		case sf.has("ioctl") && !sf.has("cmd"):
 			sf.at(st.Line, "an ioctl step needs cmd: (the request number, e.g. 0x7201)")
-		case sf.has("write") && sf.has("expect"):
-			sf.at(sf.keyLine("expect"), "expect belongs to read and ioctl steps: a write prints nothing")
-		case sf.has("errno") && sf.has("expect"):
-			sf.at(sf.keyLine("expect"), "a step that must fail (errno:) prints only its error: drop expect:")
+		case sf.has("write") && (sf.has("expect") || sf.has("equals")):
+			sf.at(st.Line, "expect and equals belong to read and ioctl steps: a write prints nothing")
+		case sf.has("errno") && (sf.has("expect") || sf.has("equals")):
+			sf.at(st.Line, "a step that must fail (errno:) prints only its error: drop expect: and equals:")
+		case sf.has("expect") && sf.has("equals"):
+			sf.at(sf.keyLine("equals"), "equals says all the output must be; expect only a part of it: give one")
 		}
 		belongs("value", "write")
 		belongs("count", "read")

@@ -167,8 +167,10 @@ type Step struct {
 	Cmd uint32
 	Arg string
 	// Expect is a text the step's output must contain (a read: the file; an ioctl: "returned
-	// R" or "returned R, value V").
+	// R" or "returned R, value V"); Equals the whole output, line ends at its end aside. A device
+	// that appends where it should replace passes a contains-check but not Equals.
 	Expect string
+	Equals *string
 	// Errno, when set (e.g. "EINVAL"), says the step must fail with that error: the driver's
 	// refusal is the behaviour checked.
 	Errno string
@@ -193,6 +195,10 @@ func (st Step) markdown() string {
 	switch {
 	case st.Errno != "":
 		return what + " fails with `" + st.Errno + "`"
+	case st.Equals != nil && *st.Equals == "":
+		return what + " gives nothing"
+	case st.Equals != nil:
+		return what + " gives exactly `" + *st.Equals + "`"
 	case st.Expect != "" && st.Ioctl != "":
 		return what + " prints `" + st.Expect + "`"
 	case st.Expect != "":

@@ -189,7 +189,7 @@ exercises:
 			`17: exercise ex: success: steps item: a write step needs value:`,
 			`18: exercise ex: success: steps item: read "proc/x" must be an absolute guest path`,
 			`20: exercise ex: success: steps item: value belongs to write steps`,
-			`23: exercise ex: success: steps item: expect belongs to read and ioctl steps`,
+			`21: exercise ex: success: steps item: expect and equals belong to read and ioctl steps`,
 			`24: exercise ex: success: steps item: unknown key "run"`,
 			`24: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH or ioctl: PATH`,
 		}},
@@ -265,7 +265,7 @@ exercises:
 			`19: exercise ex: success: steps item: count 0: a read asks for 1 to 65536 bytes`,
 			`20: exercise ex: success: steps item: cmd belongs to ioctl steps`,
 			`23: exercise ex: success: steps item: errno "EWHAT" is not an error name`,
-			`26: exercise ex: success: steps item: a step that must fail (errno:) prints only its error`,
+			`24: exercise ex: success: steps item: a step that must fail (errno:) prints only its error`,
 			`28: exercise ex: success: steps item: cmd 8589934591 is not an ioctl request number`,
 		}},
 		{name: "quiz", in: `---
