@@ -69,6 +69,9 @@ type ExerciseOnTree struct {
 	// StarterOK and SolutionOK say whether each did what it must.
 	StarterOK  bool `json:"starter_ok"`
 	SolutionOK bool `json:"solution_ok"`
+	// StarterNeedsBoot says the starter is declared to fail in the boot stage and passed every
+	// stage but that one, which was not run (no --boot): it is neither OK nor a finding.
+	StarterNeedsBoot bool `json:"starter_needs_boot,omitempty"`
 	// Shortcuts are the snippet's declared wrong solutions as judged on the tree (only when
 	// solutions are booted).
 	Shortcuts []ShortcutResult `json:"shortcuts,omitempty"`
@@ -164,6 +167,7 @@ func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts lib
 			checkers[ti] = check.New(t, c, boot.ScratchRoot)
 		}
 		rep.Findings = append(rep.Findings, bootSolutions(ctx, checkers, exercises, trees, rep.Exercises, boot)...)
+		rep.Findings = append(rep.Findings, bootStarters(ctx, c, checkers, exercises, trees, rep.Exercises, boot)...)
 		rep.Findings = append(rep.Findings, refuseShortcuts(ctx, c, checkers, exercises, trees, rep.Exercises, boot)...)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -171,6 +175,9 @@ func Check(ctx context.Context, c *course.Course, trees []*kernel.Tree, opts lib
 		rep.Duration = time.Since(start)
 	}
 	if boot == nil {
+		if n := countStartersNeedingBoot(rep.Exercises); n > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%d starter(s) not judged: they are declared to fail in the boot stage (--boot)", n))
+		}
 		if n := countShortcuts(exercises); n > 0 {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("%d shortcut(s) not judged: they are judged with the boot stage (--boot)", n))
 		}
@@ -226,7 +233,10 @@ func judgeExercise(c *course.Course, ex *course.Exercise, res *library.Results) 
 				Diagnostics: f.Diagnostics,
 			})
 		}
-		if msg := starterProblem(s.Starter, on.Starter); msg != "" {
+		if s.Starter.Stage == course.StageBoot && on.Starter.FirstFailure() == nil {
+			// Judged once the starter is booted (bootStarters), or not at all without --boot.
+			on.StarterNeedsBoot = true
+		} else if msg := starterProblem(s.Starter, on.Starter); msg != "" {
 			var diags []diag.Diagnostic
 			if f := on.Starter.FirstFailure(); f != nil {
 				diags = f.Diagnostics
@@ -339,6 +349,66 @@ func bootSolutions(ctx context.Context, checkers []*check.Checker, exercises []*
 		}
 	})
 	return findings
+}
+
+// bootStarters boots, on each tree, the starters declared to fail in the boot stage that passed
+// every other stage, and judges them against their snippet.yaml like the other starters.
+func bootStarters(ctx context.Context, c *course.Course, checkers []*check.Checker, exercises []*course.Exercise, trees []*kernel.Tree, results []ExerciseResult, o *BootOptions) []Finding {
+	type work struct{ ei, ti int }
+	var todo []work
+	for ei := range exercises {
+		for ti, on := range results[ei].Trees {
+			if on.StarterNeedsBoot {
+				todo = append(todo, work{ei, ti})
+			}
+		}
+	}
+	var (
+		mu       sync.Mutex
+		findings []Finding
+	)
+	forEach(ctx, len(todo), o.Jobs, func(i int) {
+		w := todo[i]
+		ex, tree := exercises[w.ei], trees[w.ti]
+		exv := ex.For(tree.Version)
+		s := exv.Snippet
+		files, err := c.Files(s, course.VariantStarter)
+		var v *check.Verdict
+		if err == nil {
+			v, err = checkers[w.ti].CheckFiles(ctx, exv, files, s.Dir, "starter", check.Options{BootTimeout: o.Timeout})
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if ctx.Err() == nil {
+				findings = append(findings, Finding{File: path.Join(s.Dir, "snippet.yaml"), Rule: RuleStarter,
+					Msg: fmt.Sprintf("exercise %s: on %s the starter could not be booted: %v", ex.ID, tree.Release, err)})
+			}
+			return
+		}
+		v.Dir = ""
+		on := &results[w.ei].Trees[w.ti]
+		on.Starter, on.StarterNeedsBoot = v, false
+		if msg := starterProblem(s.Starter, v); msg != "" {
+			findings = append(findings, Finding{File: path.Join(s.Dir, "snippet.yaml"), Rule: RuleStarter,
+				Msg: fmt.Sprintf("exercise %s: on %s the starter %s", ex.ID, tree.Release, msg)})
+			return
+		}
+		on.StarterOK = true
+	})
+	return findings
+}
+
+func countStartersNeedingBoot(results []ExerciseResult) int {
+	n := 0
+	for _, er := range results {
+		for _, on := range er.Trees {
+			if on.StarterNeedsBoot {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func countShortcuts(exercises []*course.Exercise) int {
