@@ -411,3 +411,40 @@ func TestIsStatic(t *testing.T) {
 		t.Error("not an ELF file: want an error")
 	}
 }
+
+func TestDemangleSymbols(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"at: _RNvXs_Cs9wtdVo0Oox0_10lock_twiceNtB4_9LockTwiceNtCsl7L7n58I0Vr_6kernel6Module4init+0xde/0x1e9 [lock_twice]",
+			"at: <lock_twice::LockTwice as kernel::Module>::init+0xde/0x1e9 [lock_twice]"},
+		{" ? __mutex_lock+0x8f/0x680", " ? __mutex_lock+0x8f/0x680"},
+		{"_Rnot_a_symbol_at_all", "_Rnot_a_symbol_at_all"},
+		{"my_R_value=3", "my_R_value=3"},
+	}
+	for _, tc := range cases {
+		if got := demangleSymbols(tc.in); got != tc.want {
+			t.Errorf("demangleSymbols(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLockdepSummary(t *testing.T) {
+	report := []string{
+		"[1.07] WARNING: possible recursive locking detected",
+		"[1.07] rfl-insmod/24 is trying to acquire lock:",
+		"[1.07] ffff888000911420 (/root/.cache/rfl-tutor/builds/c/lock-twice/build/lock_twice.rs:46){+.+.}-{3:3}, at: <lock_twice::LockTwice as kernel::Module>::init+0xde/0x1e9 [lock_twice]",
+		"[1.07] ",
+		"[1.07] but task is already holding lock:",
+		"[1.07] ffff888000911420 (/root/.cache/rfl-tutor/builds/c/lock-twice/build/lock_twice.rs:46){+.+.}-{3:3}, at: <lock_twice::LockTwice as kernel::Module>::init+0xba/0x1e9 [lock_twice]",
+	}
+	want := "lock lock_twice.rs:46 taken at <lock_twice::LockTwice as kernel::Module>::init+0xde/0x1e9 while the task already held it (taken at <lock_twice::LockTwice as kernel::Module>::init+0xba/0x1e9)"
+	if got := LockdepSummary(report); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := LockdepSummary([]string{"BUG: kernel NULL pointer dereference"}); got != "" {
+		t.Errorf("not lockdep: %q", got)
+	}
+	other := append(report[:5:5], "[1.07] ffff8880 (&dev->lock){+.+.}-{3:3}, at: probe+0x1/0x2")
+	if got := LockdepSummary(other); !strings.Contains(got, "while the task held &dev->lock (taken at probe+0x1/0x2)") {
+		t.Errorf("two locks: %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package boot
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -80,6 +81,52 @@ func (t *Transcript) Problems(from, to int) []Problem {
 		}
 	}
 	return out
+}
+
+// lockdepLock is a lock as lockdep prints it: "ffff8880… (NAME){+.+.}-{3:3}, at: SITE".
+var lockdepLock = regexp.MustCompile(`\(([^(){}]+)\)\{[^}]*\}-\{[^}]*\}, at: (.+?)(?: \[[\w-]+\])?\s*$`)
+
+// LockdepSummary says in one line what a lockdep report is about: which lock the task tried to
+// take where, and where it took the lock it already holds ("" when excerpt is no such report).
+// Rust locks are named after the line that made them (new_mutex! at lock_twice.rs:46); the
+// build folder in that name says nothing to the learner, so only the file name is kept.
+func LockdepSummary(excerpt []string) string {
+	var wanted, held []string
+	next := ""
+	for _, l := range excerpt {
+		switch {
+		case strings.Contains(l, "is trying to acquire lock:"):
+			next = "wanted"
+			continue
+		case strings.Contains(l, "but task is already holding lock:"):
+			next = "held"
+			continue
+		}
+		if next == "" {
+			continue
+		}
+		if m := lockdepLock.FindStringSubmatch(l); m != nil {
+			name := m[1]
+			if i := strings.LastIndexByte(name, '/'); i >= 0 {
+				name = name[i+1:]
+			}
+			if next == "wanted" {
+				wanted = []string{name, m[2]}
+			} else {
+				held = []string{name, m[2]}
+			}
+		}
+		next = ""
+	}
+	switch {
+	case wanted == nil:
+		return ""
+	case held == nil:
+		return fmt.Sprintf("lock %s taken at %s", wanted[0], wanted[1])
+	case held[0] == wanted[0]:
+		return fmt.Sprintf("lock %s taken at %s while the task already held it (taken at %s)", wanted[0], wanted[1], held[1])
+	}
+	return fmt.Sprintf("lock %s taken at %s while the task held %s (taken at %s)", wanted[0], wanted[1], held[0], held[1])
 }
 
 // stripPrefix drops the indentation some lines carry (KUnit nests its output), so an indented

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ianlancetaylor/demangle"
+
 	"github.com/rfl-tutor/rfl-tutor/internal/sanitize"
 )
 
@@ -169,7 +171,27 @@ func (t *Transcript) line(raw []byte) {
 	if strings.TrimSpace(s) == "" && l.Stamp == "" {
 		return
 	}
+	l.Text = demangleSymbols(l.Text)
 	t.kernelLine(l)
+}
+
+// rustSymbol is a Rust v0 mangled name as the kernel prints it in call traces and lockdep
+// reports (%pS): "_RNvXs_Cs9wtdVo0Oox0_10lock_twiceNtB4_9LockTwice…4init+0xde/0x1e9".
+var rustSymbol = regexp.MustCompile(`\b_R[0-9A-Za-z_]{8,}`)
+
+// demangleSymbols writes the Rust symbols of a kernel line the way the learner wrote them
+// ("<lock_twice::LockTwice as kernel::Module>::init+0xde/0x1e9"); a name that does not demangle
+// stays as it was.
+func demangleSymbols(s string) string {
+	if !strings.Contains(s, "_R") {
+		return s
+	}
+	return rustSymbol.ReplaceAllStringFunc(s, func(m string) string {
+		if d, err := demangle.ToString(m, demangle.NoParams); err == nil {
+			return d
+		}
+		return m
+	})
 }
 
 // kernelLine keeps a kernel line, or holds it among the latest ones, or drops it.

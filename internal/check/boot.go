@@ -139,6 +139,9 @@ func bootStage(ex *course.Exercise, built bool, run *BootRun) StageResult {
 			where = " " + during(u, p.Line)
 		}
 		reason := fmt.Sprintf("the kernel reported a %s%s: %s", p.Kind, where, strings.TrimPrefix(firstKernelText(tr, p.Line), "BUG: "))
+		if lock := boot.LockdepSummary(p.Excerpt); lock != "" {
+			reason += " (lockdep: " + lock + ")"
+		}
 		if n := len(probs); n > 1 {
 			reason += fmt.Sprintf(" (and %d more report(s))", n-1)
 		}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/rfl-tutor/rfl-tutor/internal/boot"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
+	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 )
 
 // checkPlanted checks the seed exercise with its module source replaced by a planted module
@@ -391,5 +393,45 @@ func TestBootCancelStopsQEMU(t *testing.T) {
 	}
 	if left := qemuUnder(scratch); len(left) > 0 {
 		t.Errorf("QEMU still running after the cancel: %v", left)
+	}
+}
+
+// The teaching kernel names a lock taken twice: the boot stage fails the lock-twice starter with
+// lockdep's report, which lock and where, within seconds instead of the 30 s timeout. On every
+// tree CI prepares.
+func TestBootNamesADoubleLockInSeconds(t *testing.T) {
+	c := embeddedCourse(t)
+	for _, dir := range testkernel.Dirs(t) {
+		tree, err := kernel.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := c.Exercise("lock-twice").For(tree.Version)
+		files, err := c.Files(ex.Snippet, course.VariantStarter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		v, err := New(tree, c, t.TempDir()).CheckFiles(context.Background(), ex, files, ex.Snippet.Dir, "starter", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		r := v.Stage(course.StageBoot)
+		if r == nil || r.Status != Fail {
+			t.Fatalf("%s: boot stage %+v", tree.Release, r)
+		}
+		for _, want := range []string{"possible recursive locking detected", "lockdep: lock lock_twice.rs:", "while the task already held it"} {
+			if !strings.Contains(r.Reason, want) {
+				t.Errorf("%s: reason %q lacks %q", tree.Release, r.Reason, want)
+			}
+		}
+		if !strings.Contains(logText(r), "*** DEADLOCK ***") {
+			t.Errorf("%s: the log lacks lockdep's report:\n%s", tree.Release, logText(r))
+		}
+		if elapsed > 10*time.Second {
+			t.Errorf("%s: the verdict took %s, want under 10 s", tree.Release, elapsed)
+		}
+		t.Logf("%s: %s in %s", tree.Release, r.Reason, elapsed.Round(10*time.Millisecond))
 	}
 }
