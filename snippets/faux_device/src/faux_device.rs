@@ -2,7 +2,7 @@
 
 //! A faux device that exists exactly as long as the module is loaded.
 
-use kernel::{faux, prelude::*};
+use kernel::{device, faux, prelude::*, sync::aref::ARef};
 
 module! {
     type: FauxDevice,
@@ -13,12 +13,14 @@ module! {
 }
 
 // ANCHOR: farewell
-/// Says when the device is gone: dropped after the registration, so after the device.
-struct Farewell;
+/// A counted reference to the device's `struct device`: it keeps the memory alive, not the
+/// device registered or bound.
+struct Farewell(ARef<device::Device>);
 
 impl Drop for Farewell {
     fn drop(&mut self) {
-        pr_info!("rfl-faux is gone\n");
+        // Once unregistered the device has no driver, and dev_info! names its bus instead.
+        dev_info!(self.0, "is gone\n");
     }
 }
 // ANCHOR_END: farewell
@@ -42,10 +44,11 @@ impl kernel::Module for FauxDevice {
         // that driver's name and the device's name before the message.
         dev_info!(reg.as_ref(), "hello from {}\n", reg.as_ref().as_ref().name());
 
+        let farewell = Farewell(reg.as_ref().as_ref().into());
         Ok(Self {
             reg,
             greetings: 1,
-            _farewell: Farewell,
+            _farewell: farewell,
         })
     }
 }

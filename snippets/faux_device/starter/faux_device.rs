@@ -2,7 +2,7 @@
 
 //! A faux device that exists exactly as long as the module is loaded.
 
-use kernel::{faux, prelude::*};
+use kernel::{device, faux, prelude::*, sync::aref::ARef};
 
 module! {
     type: FauxDevice,
@@ -12,12 +12,14 @@ module! {
     license: "GPL",
 }
 
-/// Says when the device is gone.
-struct Farewell;
+/// A counted reference to the device's `struct device`: it keeps the memory alive, not the
+/// device registered or bound.
+struct Farewell(ARef<device::Device>);
 
 impl Drop for Farewell {
     fn drop(&mut self) {
-        pr_info!("rfl-faux is gone\n");
+        // Once unregistered the device has no driver, and dev_info! names its bus instead.
+        dev_info!(self.0, "is gone\n");
     }
 }
 
@@ -32,9 +34,6 @@ impl kernel::Module for FauxDevice {
         pr_info!("creating rfl-faux\n");
         // TODO: register the faux device "rfl-faux", greet through it, and keep it.
 
-        Ok(Self {
-            _farewell: Farewell,
-            greetings: 0,
-        })
+        Ok(Self { greetings: 0 })
     }
 }

@@ -41,7 +41,12 @@ impl pci::Driver for ChildDriver {
 
 impl Drop for Binding<'_> {
     fn drop(&mut self) {
-        dev_info!(self.pdev, "unbinding {}\n", self.number);
+        dev_info!(
+            self.pdev,
+            "unbinding {}: removing {}\n",
+            self.number,
+            self.child.as_ref().as_ref().name()
+        );
     }
 }
 
