@@ -12,6 +12,7 @@ module! {
     license: "GPL",
 }
 
+// ANCHOR: farewell
 /// A counted reference to the device's `struct device`: it keeps the memory alive, not the
 /// device registered or bound.
 struct Farewell(ARef<device::Device>);
@@ -22,6 +23,7 @@ impl Drop for Farewell {
         dev_info!(self.0, "is gone\n");
     }
 }
+// ANCHOR_END: farewell
 
 struct FauxDevice {
     _farewell: Farewell,

@@ -22,6 +22,7 @@ struct Binding<'bound> {
     number: u32,
 }
 
+// ANCHOR: probe
 impl pci::Driver for ChildDriver {
     type IdInfo = ();
     type Data<'bound> = Binding<'bound>;
@@ -38,6 +39,7 @@ impl pci::Driver for ChildDriver {
         Ok(Binding { pdev, number })
     }
 }
+// ANCHOR_END: probe
 
 impl Drop for Binding<'_> {
     fn drop(&mut self) {
@@ -50,6 +52,7 @@ impl Drop for Binding<'_> {
     }
 }
 
+// ANCHOR: module
 /// The module: the driver's registration, and a child device made once, at load.
 #[pin_data]
 struct ChildModule {
@@ -66,6 +69,7 @@ impl InPlaceModule for ChildModule {
         })
     }
 }
+// ANCHOR_END: module
 
 module! {
     type: ChildModule,

@@ -4,6 +4,7 @@
 
 use kernel::{device::Core, io::Io, pci, prelude::*};
 
+// ANCHOR: regs
 /// The header every test shows at the start of BAR 0, once selected.
 mod regs {
     /// Write a test's number here to select it (u8).
@@ -22,7 +23,9 @@ mod regs {
 
 /// The MMIO tests (the port I/O ones, 3 to 5, are in BAR 1).
 const MMIO_TESTS: u8 = 3;
+// ANCHOR_END: regs
 
+// ANCHOR: data
 type Bar0<'bound> = pci::Bar<'bound, { regs::END }>;
 
 /// What the driver keeps per bound device.
@@ -31,7 +34,9 @@ struct TestdevData<'bound> {
     bar: Bar0<'bound>,
     rung: u32,
 }
+// ANCHOR_END: data
 
+// ANCHOR: table
 struct TestdevDriver;
 
 kernel::pci_device_table!(
@@ -39,6 +44,7 @@ kernel::pci_device_table!(
     <TestdevDriver as pci::Driver>::IdInfo,
     [(pci::DeviceId::from_id(pci::Vendor::REDHAT, 0x0005), ())]
 );
+// ANCHOR_END: table
 
 /// Reads the selected test's name (at most 31 bytes) into `buf`; returns its length.
 fn test_name(bar: &Bar0<'_>, buf: &mut [u8; 32]) -> Result<usize> {
