@@ -2,6 +2,7 @@
 
 //! A counter that user space reads, sets and adds to through debugfs.
 
+use kernel::debugfs::{Dir, Scope};
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 
@@ -24,22 +25,22 @@ struct Counter {
 // TODO: a write handler for `add`: parse one decimal number, add it to the count.
 
 struct DebugfsCounter {
-    // TODO: the debugfs files must live as long as the module, and go away with it.
-    counter: KBox<Counter>,
+    /// The directory and every file in it; dropping it removes them, then the data.
+    stats: Pin<KBox<Scope<Counter>>>,
 }
 
 impl kernel::Module for DebugfsCounter {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let counter = KBox::new(
-            Counter {
-                count: Atomic::new(0),
-                adds: Atomic::new(0),
-            },
-            GFP_KERNEL,
-        )?;
-        // TODO: create /sys/kernel/debug/debugfs_counter/stats/ with the files count, add, adds.
+        let root = Dir::new(c"debugfs_counter");
+        let counter = Counter {
+            count: Atomic::new(0),
+            adds: Atomic::new(0),
+        };
+        // TODO: `stats` is the directory /sys/kernel/debug/debugfs_counter/stats/, which owns
+        // `counter` and holds the files count, add and adds.
+        let stats = counter;
         pr_info!("counter ready in debugfs\n");
-        Ok(DebugfsCounter { counter })
+        Ok(DebugfsCounter { stats })
     }
 }
 
@@ -47,8 +48,8 @@ impl Drop for DebugfsCounter {
     fn drop(&mut self) {
         pr_info!(
             "final count {} after {} add(s)\n",
-            self.counter.count.load(Relaxed),
-            self.counter.adds.load(Relaxed)
+            self.stats.count.load(Relaxed),
+            self.stats.adds.load(Relaxed)
         );
     }
 }
