@@ -138,7 +138,12 @@ func bootStage(ex *course.Exercise, built bool, run *BootRun) StageResult {
 		if u != nil {
 			where = " " + during(u, p.Line)
 		}
-		reason := fmt.Sprintf("the kernel reported a %s%s: %s", p.Kind, where, strings.TrimPrefix(firstKernelText(tr, p.Line), "BUG: "))
+		headline := strings.TrimPrefix(firstKernelText(tr, p.Line), "BUG: ")
+		if p.Kind == "Rust panic" && strings.HasSuffix(headline, ":") {
+			// "panicked at file.rs:20:18:" — the panic's message is the next line.
+			headline += " " + firstKernelText(tr, p.Line+1)
+		}
+		reason := fmt.Sprintf("the kernel reported a %s%s: %s", p.Kind, where, headline)
 		if lock := boot.LockdepSummary(p.Excerpt); lock != "" {
 			reason += " (lockdep: " + lock + ")"
 		}

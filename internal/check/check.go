@@ -528,7 +528,7 @@ func safeName(s string) string {
 func (c *Checker) inputKey(ex *course.Exercise, files map[string][]byte, stages []course.Stage, opts Options) string {
 	t := c.tree
 	h := sha256.New()
-	fmt.Fprintf(h, "v5\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
+	fmt.Fprintf(h, "v6\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
 		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success)
 	for _, rule := range ex.Forbid {
 		fmt.Fprintf(h, "forbid\x00%s\x00%s\x00", rule.Pattern, rule.Why)

@@ -13,8 +13,6 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"golang.org/x/sys/unix"
 
-	"github.com/Masterminds/semver/v3"
-
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/toolchain"
