@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
+	"github.com/rfl-tutor/rfl-tutor/internal/kernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/testkernel"
 	"github.com/rfl-tutor/rfl-tutor/internal/workspace"
 )
@@ -273,5 +274,51 @@ func TestKernelMakeCmdBuilds(t *testing.T) {
 	}
 	if kos, _ := filepath.Glob(filepath.Join(dir, "*.ko")); len(kos) != 1 {
 		t.Errorf("the printed command built %v", kos)
+	}
+}
+
+// The rust-analyzer line of a tree that supports it writes the module's rust-project.json, with
+// the module's own crate in it; a tree that does not is refused with the reason.
+func TestKernelMakeCmdRustAnalyzer(t *testing.T) {
+	isolate(t)
+	c, err := course.Load(course.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kdir := range testkernel.Dirs(t) {
+		tree, err := kernel.Open(kdir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := c.Exercise("hello-module").For(tree.Version)
+		files, err := c.Files(ex.Snippet, course.VariantSrc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for name, data := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, errOut, code := cli(t, "kernel", "make-cmd", dir, "--kdir", kdir, "--rust-analyzer")
+		if tree.Version.Major() < 7 {
+			if code != 2 || !strings.Contains(errOut, "cannot write rust-project.json for an out-of-tree module") {
+				t.Errorf("%s: exit %d, %q %q", tree.Release, code, out, errOut)
+			}
+			continue
+		}
+		if code != 0 || !strings.HasSuffix(out, " rust-analyzer\n") || !strings.Contains(out, "BINDGEN=") {
+			t.Fatalf("%s: exit %d, %q %q", tree.Release, code, out, errOut)
+		}
+		sh := exec.Command("sh", "-c", out)
+		sh.Dir = dir
+		if b, err := sh.CombinedOutput(); err != nil {
+			t.Fatalf("%s: the printed command failed: %v\n%s", tree.Release, err, b)
+		}
+		project, err := os.ReadFile(filepath.Join(dir, "rust-project.json"))
+		if err != nil || !strings.Contains(string(project), "hello_module.rs") {
+			t.Errorf("%s: rust-project.json: %v, names the module: %v", tree.Release, err, strings.Contains(string(project), "hello_module.rs"))
+		}
 	}
 }

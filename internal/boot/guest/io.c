@@ -5,7 +5,8 @@
  *
  *   rfl-io read PATH [COUNT]      COUNT given: one read(2) of COUNT bytes, printed as is.
  *                                 Else read(2) until end of file (at most 64 KiB).
- *   rfl-io write PATH FILE        one write(2) of FILE's contents (at most 64 KiB) to PATH;
+ *   rfl-io write PATH FILE        one write(2) of FILE's contents (at most 64 KiB) to PATH,
+ *                                 opened as the shell's > opens it (created, truncated);
  *                                 a short write prints "rfl-io: wrote N of M" and fails.
  *   rfl-io ioctl PATH CMD [ARG]   ioctl(2) with CMD (decimal or 0x hex) and ARG: a number passed
  *                                 as is, or @N for a pointer to an int holding N, whose value after
@@ -89,7 +90,8 @@ static int do_write(const char *path, const char *file)
 	if (len < 0)
 		return fail();
 	close(fd);
-	fd = open(path, O_WRONLY);
+	/* As the shell's > does: a file that does not exist yet is created. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return fail();
 	n = write(fd, buf, (size_t)len);
