@@ -43,6 +43,8 @@ type Request struct {
 	Keep []string
 	// Devices are emulated devices to add (names from guestspec.Devices), e.g. pci-testdev.
 	Devices []string
+	// Firmware, when set, is the x86 firmware QEMU starts with (-bios), e.g. Env.Firmware.
+	Firmware string
 }
 
 // Result is what a boot showed.
@@ -135,6 +137,9 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		timeout = DefaultTimeout
 	}
 	args := Args(req.Kernel, initrd)
+	if req.Firmware != "" {
+		args = append(args, "-bios", req.Firmware)
+	}
 	for _, d := range req.Devices {
 		if _, ok := guestspec.Devices[d]; !ok {
 			return nil, fmt.Errorf("device %q is not one the boot stage offers", d)

@@ -18,7 +18,14 @@ type Env struct {
 	// CC compiles the guest's module loader; "" when there is no C compiler (busybox's
 	// insmod is used then).
 	CC string
+	// Firmware is QEMU's qboot, when installed: it hands over to the kernel about 0.7 s sooner
+	// than the default SeaBIOS under TCG (measured: 1.8 s against 2.6 s from start to /init).
+	// "" keeps QEMU's default.
+	Firmware string
 }
+
+// qboot is where Debian's qemu-system-data installs QEMU's minimal x86 firmware.
+var qboot = "/usr/share/qemu/qboot.rom"
 
 // Unavailable says why the boot stage cannot run here, and how to fix it.
 type Unavailable struct {
@@ -66,6 +73,9 @@ func Find(kdir string, lookPath func(string) (string, error)) (*Env, error) {
 	}
 	if len(u.Reasons) > 0 {
 		return nil, u
+	}
+	if _, err := os.Stat(qboot); err == nil {
+		e.Firmware = qboot
 	}
 	// The compiler the tree was built with is the one certain to be here.
 	for _, cc := range []string{"clang" + llvmSuffix(kdir), "cc", "gcc", "clang"} {

@@ -264,13 +264,14 @@ sleep 300
 func TestRunAddsOnlyOfferedDevices(t *testing.T) {
 	req := fakeQEMU(t, `echo "$@"; exit 0`+"\n")
 	req.Devices = []string{"pci-testdev"}
+	req.Firmware = "/usr/share/qemu/qboot.rom"
 	log := &consoleLog{ready: make(chan struct{})}
 	req.Output = log.write
 	if _, err := Run(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(log.buf.String(), "-device pci-testdev") {
-		t.Errorf("QEMU's arguments %q lack the device", log.buf.String())
+	if !strings.Contains(log.buf.String(), "-device pci-testdev") || !strings.Contains(log.buf.String(), "-bios /usr/share/qemu/qboot.rom") {
+		t.Errorf("QEMU's arguments %q lack the device or the firmware", log.buf.String())
 	}
 	req.Devices = []string{"virtio-net-pci,netdev=x"}
 	if _, err := Run(context.Background(), req); err == nil || !strings.Contains(err.Error(), "not one the boot stage offers") {

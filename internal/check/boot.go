@@ -72,9 +72,10 @@ func (c *Checker) runBoot(ctx context.Context, ex *course.Exercise, b Built, scr
 		QEMU: env.QEMU, Kernel: env.Kernel, Initramfs: initramfs,
 		Units:   []boot.Unit{BootUnit(ex, b)},
 		Timeout: timeout, WorkDir: scratch,
-		Output:  func(p []byte) { emit(Output{Data: p, Source: SourceBoot}) },
-		Keep:    append(slices.Clone(ex.Success.Log), ex.Success.UnloadLog...),
-		Devices: ex.Success.Devices,
+		Output:   func(p []byte) { emit(Output{Data: p, Source: SourceBoot}) },
+		Keep:     append(slices.Clone(ex.Success.Log), ex.Success.UnloadLog...),
+		Devices:  ex.Success.Devices,
+		Firmware: env.Firmware,
 	})
 	return run
 }

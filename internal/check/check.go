@@ -546,7 +546,7 @@ func (c *Checker) inputKey(ex *course.Exercise, files map[string][]byte, stages 
 		env, img, err := c.bootEnv()
 		fmt.Fprintf(h, "boot\x00%v\x00%s\x00", err, img)
 		if env != nil {
-			fmt.Fprintf(h, "%s\x00", env.QEMU)
+			fmt.Fprintf(h, "%s\x00%s\x00", env.QEMU, env.Firmware)
 			if st, err := os.Stat(env.Kernel); err == nil {
 				fmt.Fprintf(h, "%d\x00%d\x00", st.ModTime().UnixNano(), st.Size())
 			}
