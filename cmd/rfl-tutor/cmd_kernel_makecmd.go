@@ -75,7 +75,7 @@ func analyzerCommand(t *kernel.Tree, dir string) (string, error) {
 	}
 	_, rule, ok := strings.Cut(string(mk), "\nrust-analyzer:")
 	if rule, _, _ = strings.Cut(rule, "\n\n"); !ok || !strings.Contains(rule, "KBUILD_EXTMOD") {
-		return "", fmt.Errorf("Linux %s cannot write rust-project.json for an out-of-tree module (its rust-analyzer target has no M= support; 7.x has): `make -C %s rust-analyzer` writes one for the kernel's own crates only", t.Release, t.Dir)
+		return "", fmt.Errorf("the Linux %s tree cannot write rust-project.json for an out-of-tree module (its rust-analyzer target has no M= support; 7.x has): `make -C %s rust-analyzer` writes one for the kernel's own crates only", t.Release, t.Dir)
 	}
 	args := append([]string{"make", "-C", t.Dir, "M=" + dir}, t.MakeArgs()...)
 	if t.Bindgen != "" {

@@ -30,6 +30,12 @@ func TestMakePlan(t *testing.T) {
 			{Kind: StepRead, Path: "/dev/ring", Count: 4}, {Kind: StepIoctl, Path: "/dev/ring", Cmd: 0x7201},
 			{Kind: StepIoctl, Path: "/dev/ring", Cmd: 2, Arg: "@-5"}, {Kind: StepIoctl, Path: "/dev/ring", Cmd: 3, Arg: "0x10"}}}},
 			"begin ex\ninsmod u0m0.ko a count=3 name=x\nread 4 /dev/ring\nioctl 29185 - /dev/ring\nioctl 2 @-5 /dev/ring\nioctl 3 0x10 /dev/ring\nrmmod a\nend ex\n", ""},
+		{"a session with two open files", []Unit{{ID: "ex", Modules: []Module{{Name: "a", Path: ko}}, Steps: []Step{
+			{Kind: StepWrite, Path: "/dev/r", Data: []byte("x")},
+			{Kind: StepSession, Path: "/dev/r", Ops: []SessionOp{{Op: "open", File: "a"}, {Op: "open", File: "b"},
+				{Op: "write", File: "a", Data: []byte("ping")}, {Op: "read", File: "b", Count: 2}, {Op: "ioctl", File: "a", Cmd: 5, Arg: "@1"}, {Op: "close", File: "a"}}}}}},
+			"begin ex\ninsmod u0m0.ko a\nwrite 0 /dev/r\nsession 2 /dev/r\nrmmod a\nend ex\n", ""},
+		{"a session file that is not a letter", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko}}, Steps: []Step{{Kind: StepSession, Path: "/dev/x", Ops: []SessionOp{{Op: "open", File: "ab"}}}}}}, "", "one letter"},
 		{"ioctl argument not a number", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko}}, Steps: []Step{{Kind: StepIoctl, Path: "/dev/x", Arg: "1; reboot"}}}}, "", "not a number"},
 		{"read count too big", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko}}, Steps: []Step{{Kind: StepRead, Path: "/dev/x", Count: 1 << 20}}}}, "", "outside"},
 		{"newline in parameters", []Unit{{ID: "x", Modules: []Module{{Name: "a", Path: ko, Params: "a=1\nrmmod a"}}}}, "", "line break"},

@@ -34,7 +34,19 @@ const (
 	StepRead  StepKind = "read"  // print the file's contents (at most 64 KiB), or one read of Count bytes
 	StepWrite StepKind = "write" // write Data to the file
 	StepIoctl StepKind = "ioctl" // ioctl(2) on the file with Cmd and Arg; prints its result
+	// StepSession runs Ops in one program that holds several open files of Path at once.
+	StepSession StepKind = "session"
 )
+
+// SessionOp is one call of a session step on one of its open files (File, a letter): "open",
+// "close", "write" (Data), "read" (Count bytes, once) or "ioctl" (Cmd, Arg).
+type SessionOp struct {
+	Op, File string
+	Data     []byte
+	Count    int
+	Cmd      uint32
+	Arg      string
+}
 
 // Step is an action in the guest between loading and unloading the unit's modules.
 type Step struct {
@@ -49,6 +61,8 @@ type Step struct {
 	// is, or "@N" for a pointer to an int holding N (whose value after the call is printed).
 	Cmd uint32
 	Arg string
+	// Ops are a session step's calls, in order.
+	Ops []SessionOp
 }
 
 // plan is the guest's script in the form init.sh reads, with the files it names.
@@ -105,6 +119,13 @@ func makePlan(units []Unit) (*plan, error) {
 					return nil, fmt.Errorf("ioctl on %s: argument %q is not a number or @number", s.Path, arg)
 				}
 				fmt.Fprintf(&b, "ioctl %d %s %s\n", s.Cmd, arg, s.Path)
+			case StepSession:
+				ops, err := p.sessionOps(s)
+				if err != nil {
+					return nil, err
+				}
+				fmt.Fprintf(&b, "session %d %s\n", len(p.data), s.Path)
+				p.data = append(p.data, ops)
 			case StepWrite:
 				fmt.Fprintf(&b, "write %d %s\n", len(p.data), s.Path)
 				p.data = append(p.data, s.Data)
@@ -119,6 +140,37 @@ func makePlan(units []Unit) (*plan, error) {
 	}
 	p.text = b.String()
 	return p, nil
+}
+
+// sessionOps is a session step's ops file as rfl-io reads it, one call a line; the data of its
+// writes become data files of their own, named in their lines.
+func (p *plan) sessionOps(s Step) ([]byte, error) {
+	var b strings.Builder
+	for _, op := range s.Ops {
+		if len(op.File) != 1 || op.File[0] < 'a' || op.File[0] > 'z' {
+			return nil, fmt.Errorf("session on %s: file %q must be one letter a-z", s.Path, op.File)
+		}
+		switch op.Op {
+		case "open", "close":
+			fmt.Fprintf(&b, "%s %s\n", op.Op, op.File)
+		case "write":
+			fmt.Fprintf(&b, "write %s /rfl/data/%d\n", op.File, len(p.data))
+			p.data = append(p.data, op.Data)
+		case "read":
+			if op.Count < 1 || op.Count > 65536 {
+				return nil, fmt.Errorf("session on %s: read count %d is outside 1..65536", s.Path, op.Count)
+			}
+			fmt.Fprintf(&b, "read %s %d\n", op.File, op.Count)
+		case "ioctl":
+			if op.Arg != "" && !guestspec.ValidIoctlArg(op.Arg) {
+				return nil, fmt.Errorf("session on %s: ioctl argument %q is not a number or @number", s.Path, op.Arg)
+			}
+			fmt.Fprintf(&b, "ioctl %s %d %s\n", op.File, op.Cmd, op.Arg)
+		default:
+			return nil, fmt.Errorf("session on %s: unknown call %q", s.Path, op.Op)
+		}
+	}
+	return []byte(b.String()), nil
 }
 
 // plainWord rejects what would break a plan line: newlines always, spaces where the value is

@@ -34,7 +34,7 @@ type Line struct {
 
 // Action is one thing init did: load a module, read or write a file, unload a module.
 type Action struct {
-	Kind string // "insmod", "read", "write", "ioctl", "rmmod"
+	Kind string // "insmod", "read", "write", "ioctl", "session", "rmmod"
 	// Arg is the module name or the file path.
 	Arg string
 	// Done says the guest reported the action's end; RC is then its exit status.
@@ -310,7 +310,7 @@ func (t *Transcript) marker(l Line, event string) {
 		if t.cur != nil {
 			t.cur.Loaded = append(t.cur.Loaded, arg)
 		}
-	case "insmod", "read", "write", "ioctl", "rmmod":
+	case "insmod", "read", "write", "ioctl", "session", "rmmod":
 		if t.cur != nil {
 			t.act = &Action{Kind: name, Arg: arg, RC: -1, From: idx, To: idx}
 			t.cur.Actions = append(t.cur.Actions, t.act)

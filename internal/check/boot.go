@@ -94,6 +94,12 @@ func BootUnit(ex *course.Exercise, b Built) boot.Unit {
 			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepRead, Path: s.Read, Count: s.Count})
 		case s.Ioctl != "":
 			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepIoctl, Path: s.Ioctl, Cmd: s.Cmd, Arg: s.Arg})
+		case s.Session != "":
+			st := boot.Step{Kind: boot.StepSession, Path: s.Session}
+			for _, op := range s.Ops {
+				st.Ops = append(st.Ops, boot.SessionOp{Op: op.Op, File: op.File, Data: []byte(op.Value), Count: op.Count, Cmd: op.Cmd, Arg: op.Arg})
+			}
+			u.Steps = append(u.Steps, st)
 		default:
 			u.Steps = append(u.Steps, boot.Step{Kind: boot.StepWrite, Path: s.Write, Data: []byte(s.Value)})
 		}
@@ -281,7 +287,7 @@ func keptLog(tr *boot.Transcript, from, to int) []string {
 func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 	var acts []*boot.Action
 	for _, a := range u.Actions {
-		if a.Kind == "read" || a.Kind == "write" || a.Kind == "ioctl" {
+		if a.Kind == "read" || a.Kind == "write" || a.Kind == "ioctl" || a.Kind == "session" {
 			acts = append(acts, a)
 		}
 	}
@@ -328,6 +334,8 @@ func verb(kind string) string {
 		return "writing to"
 	case "ioctl":
 		return "the ioctl on"
+	case "session":
+		return "the program using"
 	}
 	return "reading"
 }

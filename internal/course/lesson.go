@@ -194,18 +194,18 @@ func parseForbid(r report, f fields, stages []Stage) []SourceRule {
 func parseSteps(r report, f fields) []Step {
 	var out []Step
 	for _, n := range f.list("steps") {
-		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "ioctl", "value", "count", "cmd", "arg", "expect", "equals", "errno")
+		sf, ok := r.mapping(n, f.name("steps")+" item", r.line(n), "read", "write", "ioctl", "session", "ops", "value", "count", "cmd", "arg", "expect", "equals", "errno")
 		if !ok {
 			continue
 		}
-		st := Step{Read: sf.str("read"), Write: sf.str("write"), Ioctl: sf.str("ioctl"), Value: sf.str("value"),
+		st := Step{Read: sf.str("read"), Write: sf.str("write"), Ioctl: sf.str("ioctl"), Session: sf.str("session"), Value: sf.str("value"),
 			Arg: sf.str("arg"), Expect: sf.str("expect"), Errno: sf.str("errno"), Line: r.line(n)}
 		if sf.has("equals") {
 			eq := sf.str("equals")
 			st.Equals = &eq
 		}
 		kinds := 0
-		for _, k := range []string{"read", "write", "ioctl"} {
+		for _, k := range []string{"read", "write", "ioctl", "session"} {
 			if sf.has(k) {
 				kinds++
 			}
@@ -217,7 +217,9 @@ func parseSteps(r report, f fields) []Step {
 		}
 		switch {
 		case kinds != 1:
-			sf.at(st.Line, "a step has exactly one of read: PATH, write: PATH or ioctl: PATH")
+			sf.at(st.Line, "a step has exactly one of read: PATH, write: PATH, ioctl: PATH or session: PATH")
+		case sf.has("session") && sf.has("errno"):
+			sf.at(sf.keyLine("errno"), "a session reports each call's error in its output (F: errno N): expect it with equals: or expect:")
 		case sf.has("write") && !sf.has("value"):
 			sf.at(st.Line, "a write step needs value: (the text to write)")
 		case sf.has("ioctl") && !sf.has("cmd"):
@@ -233,6 +235,10 @@ func parseSteps(r report, f fields) []Step {
 		belongs("count", "read")
 		belongs("cmd", "ioctl")
 		belongs("arg", "ioctl")
+		belongs("ops", "session")
+		if sf.has("session") {
+			st.Ops = parseSessionOps(r, sf)
+		}
 		if c, ok := sf.integer("count"); ok {
 			if c < 1 || c > 65536 {
 				sf.at(sf.keyLine("count"), "count %d: a read asks for 1 to 65536 bytes", c)
@@ -253,12 +259,77 @@ func parseSteps(r report, f fields) []Step {
 		if st.Errno != "" && guestspec.ErrnoNumber(st.Errno) == 0 {
 			sf.at(sf.keyLine("errno"), "errno %q is not an error name such as EINVAL or ENOTTY", st.Errno)
 		}
-		for _, key := range []string{"read", "write", "ioctl"} {
+		for _, key := range []string{"read", "write", "ioctl", "session"} {
 			if p := sf.str(key); p != "" && (!strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\n\r")) {
 				sf.at(sf.keyLine(key), "%s %q must be an absolute guest path on one line (e.g. /sys/module/NAME/initstate)", key, p)
 			}
 		}
 		out = append(out, st)
+	}
+	return out
+}
+
+// parseSessionOps reads a session step's ops: each a mapping with one of open, close, write,
+// read or ioctl naming the open file (a letter), and the call's own keys.
+func parseSessionOps(r report, f fields) []SessionOp {
+	var out []SessionOp
+	opened := map[string]bool{}
+	if len(f.list("ops")) == 0 {
+		f.at(f.r.line(f.vals["session"]), "a session step needs ops: (its calls, starting with open: a)")
+	}
+	for _, n := range f.list("ops") {
+		of, ok := r.mapping(n, f.name("ops")+" call", r.line(n), "open", "close", "write", "read", "ioctl", "value", "count", "cmd", "arg")
+		if !ok {
+			continue
+		}
+		var op SessionOp
+		for _, k := range []string{"open", "close", "write", "read", "ioctl"} {
+			if of.has(k) {
+				if op.Op != "" {
+					of.at(r.line(n), "a session call is one of open, close, write, read or ioctl, not %s and %s", op.Op, k)
+				}
+				op.Op, op.File = k, of.str(k)
+			}
+		}
+		switch {
+		case op.Op == "":
+			of.at(r.line(n), "a session call needs one of open, close, write, read or ioctl: FILE (a letter)")
+			continue
+		case len(op.File) != 1 || op.File[0] < 'a' || op.File[0] > 'z':
+			of.at(of.keyLine(op.Op), "%s: %q: name the open file with one letter a-z", op.Op, op.File)
+		case op.Op == "open":
+			opened[op.File] = true
+		case !opened[op.File]:
+			of.at(of.keyLine(op.Op), "%s: file %s is not open here (open: %s first)", op.Op, op.File, op.File)
+		case op.Op == "close":
+			opened[op.File] = false
+		}
+		op.Value, op.Arg = of.str("value"), of.str("arg")
+		if c, ok := of.integer("count"); ok {
+			op.Count = c
+		}
+		if c, ok := of.integer("cmd"); ok && c >= 0 && c <= math.MaxUint32 {
+			op.Cmd = uint32(c)
+		}
+		need := map[string][]string{"write": {"value"}, "read": {"count"}, "ioctl": {"cmd"}}[op.Op]
+		for _, k := range need {
+			if !of.has(k) {
+				of.at(r.line(n), "a session %s needs %s:", op.Op, k)
+			}
+		}
+		allowed := map[string][]string{"write": {"value"}, "read": {"count"}, "ioctl": {"cmd", "arg"}}[op.Op]
+		for _, k := range []string{"value", "count", "cmd", "arg"} {
+			if of.has(k) && !slices.Contains(allowed, k) {
+				of.at(of.keyLine(k), "%s does not belong to a session %s", k, op.Op)
+			}
+		}
+		if op.Op == "read" && (op.Count < 1 || op.Count > 65536) && of.has("count") {
+			of.at(of.keyLine("count"), "count %d: a read asks for 1 to 65536 bytes", op.Count)
+		}
+		if op.Arg != "" && !guestspec.ValidIoctlArg(op.Arg) {
+			of.at(of.keyLine("arg"), "arg %q: give a number (passed as is) or @N (a pointer to an int holding N)", op.Arg)
+		}
+		out = append(out, op)
 	}
 	return out
 }

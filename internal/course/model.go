@@ -156,9 +156,12 @@ type Success struct {
 // Step is an action in the booted guest, between loading and unloading the module.
 type Step struct {
 	// Read is a file to print (e.g. /sys/module/NAME/initstate); Write a file to write Value
-	// to; Ioctl a file to call ioctl(2) on with Cmd and Arg. Exactly one is set.
-	Read, Write, Ioctl string
-	Value              string
+	// to; Ioctl a file to call ioctl(2) on with Cmd and Arg; Session a file that one program
+	// opens several times, running Ops. Exactly one is set.
+	Read, Write, Ioctl, Session string
+	// Ops are a session's calls, in order.
+	Ops   []SessionOp
+	Value string
 	// Count, for a read, asks for one read(2) of that many bytes (a short read); 0 reads to
 	// the end of the file.
 	Count int
@@ -177,6 +180,26 @@ type Step struct {
 	Line  int
 }
 
+func (st Step) opens() int {
+	n := 0
+	for _, op := range st.Ops {
+		if op.Op == "open" {
+			n++
+		}
+	}
+	return n
+}
+
+// SessionOp is one call in a session step, on the open file named File (a letter): Op is
+// "open", "close", "write" (Value), "read" (Count bytes, once) or "ioctl" (Cmd, Arg).
+type SessionOp struct {
+	Op, File string
+	Value    string
+	Count    int
+	Cmd      uint32
+	Arg      string
+}
+
 // markdown says what the step does and expects, for ExpectationsMarkdown.
 func (st Step) markdown() string {
 	var what string
@@ -189,6 +212,8 @@ func (st Step) markdown() string {
 		what = fmt.Sprintf("the ioctl `%#x` on `%s` with argument `%s`", st.Cmd, st.Ioctl, st.Arg)
 	case st.Ioctl != "":
 		what = fmt.Sprintf("the ioctl `%#x` on `%s`", st.Cmd, st.Ioctl)
+	case st.Session != "":
+		what = fmt.Sprintf("a program that opens `%s` %d time(s) and makes %d call(s)", st.Session, st.opens(), len(st.Ops))
 	default:
 		what = fmt.Sprintf("writing `%s` to `%s`", st.Value, st.Write)
 	}

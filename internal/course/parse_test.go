@@ -185,13 +185,13 @@ exercises:
 `, want: []string{
 			`12: exercise ex: success: ordered must be true or false`,
 			`13: exercise ex: success: allow_taint "Z" is not a kernel taint letter`,
-			`15: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH or ioctl: PATH`,
+			`15: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH, ioctl: PATH or session: PATH`,
 			`17: exercise ex: success: steps item: a write step needs value:`,
 			`18: exercise ex: success: steps item: read "proc/x" must be an absolute guest path`,
 			`20: exercise ex: success: steps item: value belongs to write steps`,
 			`21: exercise ex: success: steps item: expect and equals belong to read and ioctl steps`,
 			`24: exercise ex: success: steps item: unknown key "run"`,
-			`24: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH or ioctl: PATH`,
+			`24: exercise ex: success: steps item: a step has exactly one of read: PATH, write: PATH, ioctl: PATH or session: PATH`,
 		}},
 		{name: "device steps, parameters and devices", in: `---
 id: a
@@ -219,9 +219,27 @@ exercises:
         - ioctl: /dev/ring
           cmd: 1234
           errno: ENOTTY
+        - session: /dev/ring
+          ops:
+            - open: a
+            - write: a
+              value: ping
+            - read: a
+              count: 2
+            - ioctl: a
+              cmd: 0x5201
+              arg: "@0"
+            - close: a
+          equals: "a: open"
 ---
 `, check: func(t *testing.T, l *Lesson) {
 			s := l.Exercises[0].Success
+			if len(s.Steps) != 5 || s.Steps[4].Session != "/dev/ring" || len(s.Steps[4].Ops) != 5 ||
+				s.Steps[4].Ops[1] != (SessionOp{Op: "write", File: "a", Value: "ping"}) || s.Steps[4].Ops[2].Count != 2 ||
+				s.Steps[4].Ops[3].Cmd != 0x5201 || s.Steps[4].Ops[3].Arg != "@0" {
+				t.Errorf("session = %+v", s.Steps)
+			}
+			s.Steps = s.Steps[:4]
 			if s.Params != "count=3 name=x" || !slices.Equal(s.Devices, []string{"pci-testdev"}) || len(s.Steps) != 4 ||
 				s.Steps[1].Count != 2 || s.Steps[2].Ioctl != "/dev/ring" || s.Steps[2].Cmd != 0x40047201 || s.Steps[2].Arg != "@7" ||
 				s.Steps[3].Errno != "ENOTTY" || s.Steps[3].Cmd != 1234 {
@@ -256,6 +274,14 @@ exercises:
           expect: x
         - ioctl: /dev/x
           cmd: 0x1ffffffff
+        - session: /dev/x
+          ops:
+            - read: a
+              count: 2
+            - open: ab
+            - open: b
+              value: v
+            - write: b
 ---
 `, want: []string{
 			`12: exercise ex: success: devices: "e1000" is not a device the boot stage offers (edu, pci-testdev)`,
@@ -267,6 +293,10 @@ exercises:
 			`23: exercise ex: success: steps item: errno "EWHAT" is not an error name`,
 			`24: exercise ex: success: steps item: a step that must fail (errno:) prints only its error`,
 			`28: exercise ex: success: steps item: cmd 8589934591 is not an ioctl request number`,
+			`31: exercise ex: success: steps item: ops call: read: file a is not open here (open: a first)`,
+			`33: exercise ex: success: steps item: ops call: open: "ab": name the open file with one letter a-z`,
+			`35: exercise ex: success: steps item: ops call: value does not belong to a session open`,
+			`36: exercise ex: success: steps item: ops call: a session write needs value:`,
 		}},
 		{name: "quiz", in: `---
 id: a

@@ -16,6 +16,8 @@
 #   read COUNT PATH     print PATH: one read of COUNT bytes, or (COUNT 0) the first 64 KiB
 #   write DATA PATH     write /rfl/data/DATA to PATH (with rfl-io: in one write call)
 #   ioctl CMD ARG PATH  ioctl(PATH, CMD, ARG) with rfl-io (ARG "-": none; "@N": pointer to N)
+#   session OPS PATH    one rfl-io program holding several open files of PATH, running the calls
+#                       listed in /rfl/data/OPS
 # read, write and ioctl go through rfl-io when the initramfs has it, so a failure prints
 # "rfl-io: errno N"; without it busybox's head and cat do reads and writes.
 #   rmmod NAME          unload NAME (only if it loaded)
@@ -103,6 +105,14 @@ while IFS= read -r line; do
 		else
 			rfl-io ioctl "$path" "$a" "$arg" >/tmp/out 2>&1
 		fi
+		rc=$?
+		frame /tmp/out
+		say "step-rc:$rc"
+		;;
+	session)
+		[ "$ok" = 1 ] || continue
+		say "session:$b"
+		rfl-io session "$b" "/rfl/data/$a" >/tmp/out 2>&1
 		rc=$?
 		frame /tmp/out
 		say "step-rc:$rc"

@@ -12,6 +12,16 @@
  *                                 as is, or @N for a pointer to an int holding N, whose value after
  *                                 the call is printed too. Prints "ioctl returned R[, value V]".
  *
+ *   rfl-io session PATH OPS       one program with several open files of PATH, running the
+ *                                 operations in OPS, one per line, on the named file:
+ *                                   open F | close F | write F DATAFILE | read F COUNT |
+ *                                   ioctl F CMD [ARG|@N]
+ *                                 (F is a letter); each prints one line starting "F: " — "F: open",
+ *                                 "F: wrote N", "F: read TEXT" (or "F: end of file"),
+ *                                 "F: ioctl returned R[, value V]",
+ *                                 "F: closed", or "F: errno N" — and the session goes on after a
+ *                                 failed call, so a step can expect the error.
+ *
  * A failing call prints "rfl-io: errno N" and exits 1; bad usage exits 2.
  * Built statically by the host's C compiler when the initramfs is made.
  */
@@ -35,7 +45,7 @@ static int fail(void)
 
 static int usage(void)
 {
-	fputs("usage: rfl-io read PATH [COUNT] | write PATH FILE | ioctl PATH CMD [ARG|@N]\n", stderr);
+	fputs("usage: rfl-io read PATH [COUNT] | write PATH FILE | ioctl PATH CMD [ARG|@N] | session PATH OPS\n", stderr);
 	return 2;
 }
 
@@ -104,35 +114,128 @@ static int do_write(const char *path, const char *file)
 	return 0;
 }
 
+static int ioctl_call(int fd, const char *cmd, const char *arg, long *r, int *value, int *by_pointer);
+
 static int do_ioctl(const char *path, const char *cmd, const char *arg)
 {
-	unsigned long c, a = 0;
-	int value = 0, by_pointer = 0, fd;
-	long r;
+	int value = 0, by_pointer, fd, rc;
+	long r = 0;
 
-	if (!number(cmd, &c))
-		return usage();
-	if (arg && arg[0] == '@') {
-		char *end;
-
-		errno = 0;
-		value = (int)strtol(arg + 1, &end, 0);
-		if (errno || arg[1] == '\0' || *end != '\0')
-			return usage();
-		by_pointer = 1;
-	} else if (arg && !number(arg, &a)) {
-		return usage();
-	}
 	fd = open(path, O_RDWR);
 	if (fd < 0)
 		return fail();
-	r = by_pointer ? ioctl(fd, c, &value) : ioctl(fd, c, a);
-	if (r < 0)
+	rc = ioctl_call(fd, cmd, arg, &r, &value, &by_pointer);
+	if (rc == -2)
+		return usage();
+	if (rc < 0)
 		return fail();
 	if (by_pointer)
 		printf("ioctl returned %ld, value %d\n", r, value);
 	else
 		printf("ioctl returned %ld\n", r);
+	return 0;
+}
+
+static int ioctl_call(int fd, const char *cmd, const char *arg, long *r, int *value, int *by_pointer)
+{
+	unsigned long c, a = 0;
+
+	*by_pointer = 0;
+	if (!number(cmd, &c))
+		return -2;
+	if (arg && arg[0] == '@') {
+		char *end;
+
+		errno = 0;
+		*value = (int)strtol(arg + 1, &end, 0);
+		if (errno || arg[1] == '\0' || *end != '\0')
+			return -2;
+		*by_pointer = 1;
+	} else if (arg && !number(arg, &a)) {
+		return -2;
+	}
+	*r = *by_pointer ? ioctl(fd, c, value) : ioctl(fd, c, a);
+	return *r < 0 ? -1 : 0;
+}
+
+static int do_session(const char *path, const char *ops)
+{
+	int fds[26];
+	char line[512];
+	FILE *f = fopen(ops, "r");
+	int i;
+
+	if (!f)
+		return fail();
+	for (i = 0; i < 26; i++)
+		fds[i] = -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *op = strtok(line, " \n"), *name = strtok(NULL, " \n");
+		char *x = strtok(NULL, " \n"), *y = strtok(NULL, " \n");
+		int k;
+
+		if (!op || !name || name[0] < 'a' || name[0] > 'z' || name[1] != '\0')
+			return usage();
+		k = name[0] - 'a';
+		if (strcmp(op, "open") == 0) {
+			fds[k] = open(path, O_RDWR);
+			if (fds[k] < 0)
+				printf("%s: errno %d\n", name, errno);
+			else
+				printf("%s: open\n", name);
+		} else if (strcmp(op, "close") == 0) {
+			if (fds[k] >= 0 && close(fds[k]) != 0)
+				printf("%s: errno %d\n", name, errno);
+			else
+				printf("%s: closed\n", name);
+			fds[k] = -1;
+		} else if (strcmp(op, "write") == 0 && x) {
+			int df = open(x, O_RDONLY);
+			ssize_t len = df < 0 ? -1 : read(df, buf, MAX_BYTES), n;
+
+			if (df >= 0)
+				close(df);
+			if (len < 0)
+				return fail();
+			n = write(fds[k], buf, (size_t)len);
+			if (n < 0)
+				printf("%s: errno %d\n", name, errno);
+			else
+				printf("%s: wrote %zd\n", name, n);
+		} else if (strcmp(op, "read") == 0 && x) {
+			unsigned long want;
+			ssize_t n;
+
+			if (!number(x, &want) || want == 0 || want > MAX_BYTES)
+				return usage();
+			n = read(fds[k], buf, want);
+			if (n < 0) {
+				printf("%s: errno %d\n", name, errno);
+			} else if (n == 0) {
+				printf("%s: end of file\n", name);
+			} else {
+				printf("%s: read ", name);
+				fwrite(buf, 1, (size_t)n, stdout);
+				printf("\n");
+			}
+		} else if (strcmp(op, "ioctl") == 0 && x) {
+			long r = 0;
+			int value = 0, by_pointer, rc = ioctl_call(fds[k], x, y, &r, &value, &by_pointer);
+
+			if (rc == -2)
+				return usage();
+			if (rc < 0)
+				printf("%s: errno %d\n", name, errno);
+			else if (by_pointer)
+				printf("%s: ioctl returned %ld, value %d\n", name, r, value);
+			else
+				printf("%s: ioctl returned %ld\n", name, r);
+		} else {
+			return usage();
+		}
+		fflush(stdout);
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -144,5 +247,7 @@ int main(int argc, char **argv)
 		return do_write(argv[2], argv[3]);
 	if (argc >= 4 && argc <= 5 && strcmp(argv[1], "ioctl") == 0)
 		return do_ioctl(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	if (argc == 4 && strcmp(argv[1], "session") == 0)
+		return do_session(argv[2], argv[3]);
 	return usage();
 }
