@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rfl-tutor/rfl-tutor/internal/check"
 	"github.com/rfl-tutor/rfl-tutor/internal/course"
@@ -216,9 +217,11 @@ func TestEmbeddedCourse(t *testing.T) {
 	}
 	// With the boot stage: every solution is booted under QEMU, so each exercise's expected log
 	// lines, steps and taint rules are proven against the real kernel (or no learner could pass).
+	// Every solution boots in under 5 s here, loaded or not; 15 s instead of the learner's 30 s
+	// keeps the one shortcut that hangs in rmmod (work-flush) from holding a job for longer.
 	rep, err := Check(context.Background(), c, trees,
 		library.Options{Jobs: 2, CacheDir: t.TempDir(), WorkDir: t.TempDir()},
-		&BootOptions{ScratchRoot: t.TempDir(), Jobs: 2})
+		&BootOptions{ScratchRoot: t.TempDir(), Jobs: 2, Timeout: 15 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
