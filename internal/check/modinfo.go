@@ -66,9 +66,13 @@ func modinfoProblems(info map[string][]string, required []string) []string {
 	for _, key := range required {
 		if v := info[key]; len(v) == 0 || strings.TrimSpace(v[0]) == "" {
 			fix := fmt.Sprintf("`%s: \"…\"`", key)
-			if key == "author" {
+			switch key {
+			case "author":
 				// module! spells it differently on the two kernels the course runs on.
 				fix = "`author: \"…\"` (Linux 6.12) or `authors: [\"…\"]` (Linux 7.x)"
+			case "parm", "parmtype":
+				// Not a key of its own: module! writes both for each parameter it declares.
+				fix = "a parameter under `params: { NAME: TYPE { default: …, description: \"…\" } }` (Linux 7.x)"
 			}
 			probs = append(probs, fmt.Sprintf("no %s in .modinfo: add %s to module!", key, fix))
 		}

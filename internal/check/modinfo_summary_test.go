@@ -24,6 +24,8 @@ func TestModinfoSummaryAndProblems(t *testing.T) {
 		{"no author: both kernels' spelling", map[string][]string{"name": {"m"}, "license": {"GPL"}}, []string{"author"},
 			"name=m license=GPL", []string{"no author in .modinfo: add `author: \"…\"` (Linux 6.12) or `authors: [\"…\"]` (Linux 7.x) to module!"}},
 		{"no license", map[string][]string{"name": {"m"}}, nil, "name=m", []string{"no license in .modinfo"}},
+		{"no parameter: params:, not a parm key", map[string][]string{"name": {"m"}, "license": {"GPL"}}, []string{"parm"},
+			"name=m license=GPL", []string{"no parm in .modinfo: add a parameter under `params: {"}},
 	}
 	for _, tc := range tests {
 		if got := modinfoSummary(tc.info, tc.required); got != tc.summary {
