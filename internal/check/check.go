@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -530,6 +531,10 @@ func (c *Checker) inputKey(ex *course.Exercise, files map[string][]byte, stages 
 	h := sha256.New()
 	fmt.Fprintf(h, "v6\x00%s\x00%s\x00%s\x00%v\x00%v\x00%v\x00%#v\n", t.Dir, t.Release, t.RustcVersionText,
 		t.MakeArgs(), stages, ex.AllowWarnings, ex.Success)
+	if slices.Contains(stages, course.StageRustfmt) {
+		bin, _ := exec.LookPath("rustfmt") // installing rustfmt later turns a skip into a verdict
+		fmt.Fprintf(h, "rustfmt\x00%s\x00", bin)
+	}
 	for _, rule := range ex.Forbid {
 		fmt.Fprintf(h, "forbid\x00%s\x00%s\x00", rule.Pattern, rule.Why)
 	}

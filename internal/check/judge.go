@@ -78,6 +78,8 @@ func judge(ex *course.Exercise, files map[string][]byte, dir string, b Built, em
 		case course.StageStyle:
 			r = styleStage(files, dir, ex.Forbid)
 			v.Diagnostics = append(v.Diagnostics, r.Diagnostics...)
+		case course.StageRustfmt:
+			r = rustfmtStage(files, dir)
 		case course.StageBoot:
 			var run *BootRun
 			if built && runBoot != nil {

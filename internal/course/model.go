@@ -77,12 +77,15 @@ const (
 	StageModinfo  Stage = "modinfo"  // .modinfo: license GPL, name, author/description when asked
 	StageStyle    Stage = "style"    // SPDX header, a // SAFETY: comment before each unsafe block
 	StageBoot     Stage = "boot"     // load the module in a booted kernel (QEMU), run steps, unload, judge the log
+	// StageRustfmt is optional (never a default): the .rs files are formatted as rustfmt formats
+	// them with the kernel's settings (edition 2021, Unix newlines: the tree's .rustfmt.toml).
+	StageRustfmt Stage = "rustfmt"
 )
 
 // DefaultStages is what judges an exercise that names none.
 var DefaultStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle, StageBoot}
 
-var allStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle, StageBoot}
+var allStages = []Stage{StageBuild, StageWarnings, StageModinfo, StageStyle, StageRustfmt, StageBoot}
 
 func parseStage(s string) (Stage, bool) {
 	for _, st := range allStages {
