@@ -318,11 +318,7 @@ func judgeSteps(steps []course.Step, u *boot.UnitRun) string {
 			return fmt.Sprintf("step %d: %s printed %q, expected exactly %q", i+1, a.Arg, clip(strings.TrimRight(out, "\n")), *s.Equals)
 		}
 		if s.Expect != "" && !strings.Contains(out, s.Expect) {
-			got := strings.TrimSpace(out)
-			if len(got) > 200 {
-				got = got[:200] + "…"
-			}
-			return fmt.Sprintf("step %d: %s printed %q, expected it to contain %q", i+1, a.Arg, got, s.Expect)
+			return fmt.Sprintf("step %d: %s printed %q, expected it to contain %q", i+1, a.Arg, clip(strings.TrimSpace(out)), s.Expect)
 		}
 	}
 	return ""
@@ -363,10 +359,7 @@ func printed(out string) string {
 	if out == "" {
 		return ""
 	}
-	if len(out) > 200 {
-		out = out[:200] + "…"
-	}
-	return fmt.Sprintf(" (it printed %q)", out)
+	return fmt.Sprintf(" (it printed %q)", clip(out))
 }
 
 // missingLines returns the first expected text not found in a kernel line in [from, to]; in
